@@ -1,0 +1,1 @@
+"""ddbflow's local side: the embedded engine, the CLI and (later) the simulator. Never deployed."""

@@ -1,0 +1,3 @@
+from .engine import Engine, Execution
+
+__all__ = ["Engine", "Execution"]

@@ -1,0 +1,285 @@
+"""The embedded engine: moto in-process executing the real ASL files with the real handlers, plus what
+moto lacks (a virtual clock, table UPDATING time, alarm evaluation), all wired from template.yaml."""
+
+import json
+import os
+import re
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import boto3
+from ddbflow_lambda.core.alarms import alarm_definition
+from ddbflow_lambda.core.config import CONFIG_KEY, managed_targets, resolve_policy, validate_config
+from ddbflow_lambda.core.naming import execution_name
+from ddbflow_lambda.core.table import throughput_state
+from ddbflow_lambda.core.target import CONSUMED_METRIC, DIMENSIONS, THROTTLE_METRIC, Dimension, Target
+from moto import mock_aws
+
+from .alarms import AlarmEvaluator
+from .clock import VirtualClock
+from .dynamodb_model import DynamoDBModel
+from .lambdas import LambdaRuntime
+from .moto_hooks import event_matches, patched_moto
+from .template import Resolver, Template
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ACCOUNT = "123456789012"
+FINISHED = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
+
+
+@dataclass
+class Execution:
+    arn: str
+    name: str
+    status: str
+    input: Any
+    output: Any
+    error: str | None
+    cause: str | None
+    events: list[dict[str, Any]] = field(repr=False)
+
+    @property
+    def states_entered(self) -> list[str]:
+        return [e["stateEnteredEventDetails"]["name"] for e in self.events if "stateEnteredEventDetails" in e]
+
+
+def machine_key(logical_id: str) -> str:
+    """ScaleUpStateMachine → scale-up: the name users type."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", logical_id.removesuffix("StateMachine")).lower()
+
+
+class Engine:
+    def __init__(
+        self,
+        root: Path = PROJECT_ROOT,
+        *,
+        start: datetime | None = None,
+        updating_seconds: float = 20.0,
+        region: str = "us-east-1",
+        log_level: str = "WARNING",
+    ) -> None:
+        self.root, self.region = root, region
+        self.clock = VirtualClock(start)
+        self.dynamodb_model = DynamoDBModel(self.clock, updating_seconds)
+        self.template = Template.load(root)
+        self.log_level = log_level
+        self.names = {logical: logical for logical in self.template.resources}
+        self.arns = {logical: self._function_arn(logical) for logical in self.template.functions}
+        self.resolve = Resolver(self.template, region, ACCOUNT, self.names, self.arns)
+        self.lambdas = LambdaRuntime(self.template.functions, lambda name: self.arns[name])
+        self.machines: dict[str, str] = {}  # "scale-up" → state machine ARN
+        self._stack = ExitStack()
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+
+    def __enter__(self) -> "Engine":
+        stack = self._stack
+        stack.enter_context(mock.patch.dict(os.environ, self._environment()))
+        stack.enter_context(mock_aws(config={"stepfunctions": {"execute_state_machine": True}}))
+        stack.enter_context(patched_moto(self.clock, self.dynamodb_model))
+        # mock_aws replaces boto3's default session; hook Lambda invokes on the one it now uses.
+        boto3.setup_default_session(region_name=self.region)
+        assert boto3.DEFAULT_SESSION is not None
+        boto3.DEFAULT_SESSION.events.register("before-call.lambda.Invoke", self.lambdas.on_before_call)
+        self.dynamodb, self.cloudwatch, self.sfn, self.events = (
+            boto3.client(s, region_name=self.region)
+            for s in ("dynamodb", "cloudwatch", "stepfunctions", "events")
+        )
+        self.alarms = AlarmEvaluator(self.clock, self.cloudwatch, self.region, ACCOUNT)
+        self._deploy()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def _environment(self) -> dict[str, str]:
+        env = {
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_REGION": self.region,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+            "POWERTOOLS_LOG_LEVEL": self.log_level,
+        }
+        for function in self.template.functions.values():
+            for key, value in function.environment.items():
+                env[key] = str(self.resolve(value))
+        return env
+
+    def _function_arn(self, logical_id: str) -> str:
+        return f"arn:aws:lambda:{self.region}:{ACCOUNT}:function:{logical_id}"
+
+    def _deploy(self) -> None:
+        control = self.template.properties("ControlTable")
+        self.dynamodb.create_table(
+            TableName=self.names["ControlTable"],
+            AttributeDefinitions=control["AttributeDefinitions"],
+            KeySchema=control["KeySchema"],
+            BillingMode=control["BillingMode"],
+        )
+        for logical_id, machine in self.template.state_machines.items():
+            arn = self.sfn.create_state_machine(
+                name=logical_id,
+                definition=self.template.definition(machine, self.resolve),
+                roleArn=f"arn:aws:iam::{ACCOUNT}:role/{logical_id}Role",
+            )["stateMachineArn"]
+            self.machines[machine_key(logical_id)] = arn
+            for number, pattern in enumerate(machine.event_patterns):
+                rule = f"{logical_id}Rule{number}"
+                self.events.put_rule(Name=rule, EventPattern=json.dumps(pattern))
+                self.events.put_targets(Rule=rule, Targets=[{"Id": logical_id, "Arn": arn}])
+
+    # -- the managed world ---------------------------------------------------------------------------
+
+    def load_config(self, config: dict[str, Any]) -> None:
+        validate_config(config)
+        self.dynamodb.put_item(
+            TableName=self.names["ControlTable"],
+            Item={
+                "pk": {"S": CONFIG_KEY["pk"]},
+                "sk": {"S": CONFIG_KEY["sk"]},
+                "document": {"S": json.dumps(config)},
+            },
+        )
+        self.config = config
+
+    def create_table(
+        self, name: str, read: int, write: int, indexes: dict[str, tuple[int, int]] | None = None
+    ) -> None:
+        """A provisioned table keyed on 'pk', with GSIs keyed on 'gsi_<index>' (capacities read, write)."""
+        indexes = indexes or {}
+        gsis = [
+            {
+                "IndexName": index,
+                "KeySchema": [{"AttributeName": f"gsi_{index}", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+                "ProvisionedThroughput": {"ReadCapacityUnits": r, "WriteCapacityUnits": w},
+            }
+            for index, (r, w) in indexes.items()
+        ]
+        attributes = [{"AttributeName": "pk", "AttributeType": "S"}] + [
+            {"AttributeName": f"gsi_{index}", "AttributeType": "S"} for index in indexes
+        ]
+        self.dynamodb.create_table(
+            TableName=name,
+            AttributeDefinitions=attributes,
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            ProvisionedThroughput={"ReadCapacityUnits": read, "WriteCapacityUnits": write},
+            **({"GlobalSecondaryIndexes": gsis} if gsis else {}),
+        )
+
+    def capacity(self, target: Target) -> dict[str, Any]:
+        return throughput_state(self.dynamodb.describe_table(TableName=target.table)["Table"], target)
+
+    def put_alarms(self) -> list[str]:
+        """Create the scale-up alarm of every managed target and dimension at its current capacity."""
+        names = []
+        for target in managed_targets(self.config):
+            current = self.capacity(target)
+            for dimension in DIMENSIONS:
+                policy = resolve_policy(self.config, target, dimension)
+                definition = alarm_definition(target, dimension, current[dimension], policy, [])
+                self.cloudwatch.put_metric_alarm(**definition)
+                names.append(definition["AlarmName"])
+        return names
+
+    def alarm(self, name: str) -> dict[str, Any]:
+        return dict(self.cloudwatch.describe_alarms(AlarmNames=[name])["MetricAlarms"][0])
+
+    # -- traffic and time ----------------------------------------------------------------------------
+
+    def publish(
+        self,
+        target: Target,
+        dimension: Dimension,
+        consumed_per_second: float,
+        *,
+        throttled_per_second: float = 0.0,
+        minutes: int = 1,
+        evaluate: bool = True,
+    ) -> list[str]:
+        """Publish per-minute Sums as DynamoDB does, advancing the clock a minute at a time, evaluating
+        alarms after each minute; return the executions started."""
+        started = []
+        for _ in range(minutes):
+            stamp = self.clock.now()
+            data = [(CONSUMED_METRIC[dimension], consumed_per_second * 60)]
+            if throttled_per_second:
+                data.append((THROTTLE_METRIC[dimension], throttled_per_second * 60))
+            self.cloudwatch.put_metric_data(
+                Namespace="AWS/DynamoDB",
+                MetricData=[
+                    {
+                        "MetricName": metric,
+                        "Dimensions": target.metric_dimensions(),
+                        "Timestamp": stamp,
+                        "Value": value,
+                        "Unit": "Count",
+                    }
+                    for metric, value in data
+                ],
+            )
+            self.clock.advance(60)
+            if evaluate:
+                started += self.evaluate_alarms()
+        return started
+
+    def evaluate_alarms(self) -> list[str]:
+        """Evaluate every alarm now; return the executions their state changes started."""
+        return [arn for event in self.alarms.evaluate() for arn in self.route(event)]
+
+    def route(self, event: dict[str, Any]) -> list[str]:
+        """Deliver an event to every machine whose EventBridge rule matches it, as the rule target would
+        (named after the alarm and its state-change time, so a duplicate delivery starts nothing new)."""
+        started = []
+        for rule in self.events.list_rules()["Rules"]:
+            if not event_matches(rule["EventPattern"], event):
+                continue
+            for target in self.events.list_targets_by_rule(Rule=rule["Name"])["Targets"]:
+                name = execution_name(event["detail"]["alarmName"], event["detail"]["state"]["timestamp"])
+                started.append(self._start_once(target["Arn"], name, event))
+        return started
+
+    # -- executions ----------------------------------------------------------------------------------
+
+    def start(self, machine: str, payload: Any, name: str | None = None) -> str:
+        arn = self.machines[machine]
+        name = name or execution_name(machine, self.clock.now().isoformat(), str(time.monotonic_ns()))
+        return self._start_once(arn, name, payload)
+
+    def _start_once(self, machine_arn: str, name: str, payload: Any) -> str:
+        try:
+            return str(
+                self.sfn.start_execution(stateMachineArn=machine_arn, name=name, input=json.dumps(payload))[
+                    "executionArn"
+                ]
+            )
+        except self.sfn.exceptions.ExecutionAlreadyExists:
+            return f"{machine_arn.replace(':stateMachine:', ':execution:')}:{name}"
+
+    def wait(self, arn: str, timeout: float = 120.0) -> Execution:
+        deadline = time.monotonic() + timeout
+        while (described := self.sfn.describe_execution(executionArn=arn))["status"] not in FINISHED:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{arn} still {described['status']} after {timeout} s wall time")
+            time.sleep(0.002)
+        events = self.sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+        return Execution(
+            arn=arn,
+            name=described["name"],
+            status=described["status"],
+            input=json.loads(described.get("input") or "null"),
+            output=json.loads(described["output"]) if described.get("output") else None,
+            error=described.get("error"),
+            cause=described.get("cause"),
+            events=events,
+        )
+
+    def run(self, machine: str, payload: Any, name: str | None = None) -> Execution:
+        return self.wait(self.start(machine, payload, name))

@@ -1,0 +1,112 @@
+"""Every place the engine reaches into moto's internals, in one module.
+
+moto 5.2.5 executes ASL but sleeps in real time, never changes a table's status and has no decrease
+limits. The patches below add exactly that; ``tests/integration/test_moto_internals.py`` fails loudly if a
+moto upgrade moves any of them.
+"""
+
+import datetime as _datetime
+import types
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
+from unittest import mock
+
+from moto.dynamodb.exceptions import ResourceInUseException
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.table import Table
+from moto.events.models import EventPattern
+from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.state import state as asl_state
+from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
+from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
+
+from .clock import VirtualClock
+
+INTERNALS: dict[str, tuple[Any, str]] = {
+    "Wait state interval": (WaitFunction, "_wait_interval"),
+    "Retry interval sleep": (retrier_decl, "time"),
+    "history event timestamps": (EventManager, "_get_current_timestamp"),
+    "$$.State.EnteredTime": (asl_state, "datetime"),
+    "DynamoDB UpdateTable": (DynamoDBBackend, "update_table"),
+    "DynamoDB table description": (Table, "describe"),
+    "EventBridge pattern matching": (EventPattern, "matches_event"),
+}
+
+
+def missing_internals() -> list[str]:
+    return [
+        f"{what}: {owner.__name__}.{name}"
+        for what, (owner, name) in INTERNALS.items()
+        if not hasattr(owner, name)
+    ]
+
+
+def event_matches(pattern: str, event: dict[str, Any]) -> bool:
+    """EventBridge pattern matching (moto implements it for rules, but not the TestEventPattern API)."""
+    return bool(EventPattern.load(pattern).matches_event(event))  # type: ignore[arg-type]
+
+
+class ThroughputHooks:
+    """What the engine's DynamoDB model implements; see ddbflow.engine.dynamodb_model."""
+
+    def before_update(self, table: Table) -> None: ...
+    def after_update(self, table: Table, before: dict[str | None, Any]) -> None: ...
+    def decorate(self, table: Table, description: dict[str, Any]) -> None: ...
+
+
+@contextmanager
+def patched_moto(clock: VirtualClock, dynamodb: ThroughputHooks) -> Iterator[None]:
+    with ExitStack() as stack:
+        for target, attribute, replacement in _patches(clock, dynamodb):
+            stack.enter_context(mock.patch.object(target, attribute, replacement))
+        yield
+
+
+def _patches(clock: VirtualClock, dynamodb: ThroughputHooks) -> list[tuple[Any, str, Any]]:
+    original_update: Callable[..., Table] = DynamoDBBackend.update_table
+    original_describe: Callable[..., dict[str, Any]] = Table.describe
+
+    def wait_interval(self: WaitFunction, env: Any, wait_seconds: int) -> None:
+        clock.sleep(wait_seconds)
+
+    class ClockDatetime(_datetime.datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> "ClockDatetime":
+            return clock.now().astimezone(tz)  # type: ignore[return-value]
+
+    def update_table(self: DynamoDBBackend, name: str, *args: Any, **kwargs: Any) -> Table:
+        table = self.get_table(name)
+        try:
+            dynamodb.before_update(table)
+        except TableInUse as exc:
+            raise ResourceInUseException(str(exc)) from None
+        before = _throughputs(table)
+        updated = original_update(self, name, *args, **kwargs)
+        dynamodb.after_update(updated, before)
+        return updated
+
+    def describe(self: Table, base_key: str = "TableDescription") -> dict[str, Any]:
+        result = original_describe(self, base_key)
+        dynamodb.decorate(self, result[base_key])
+        return result
+
+    return [
+        (WaitFunction, "_wait_interval", wait_interval),
+        (retrier_decl, "time", types.SimpleNamespace(sleep=clock.sleep)),
+        (EventManager, "_get_current_timestamp", staticmethod(clock.now)),
+        (asl_state, "datetime", types.SimpleNamespace(datetime=ClockDatetime, timezone=_datetime.timezone)),
+        (DynamoDBBackend, "update_table", update_table),
+        (Table, "describe", describe),
+    ]
+
+
+class TableInUse(Exception):
+    """Raised by the DynamoDB model; becomes moto's ResourceInUseException."""
+
+
+def _throughputs(table: Table) -> dict[str | None, Any]:
+    """Provisioned throughput of the table (key None) and of each GSI, before an update."""
+    result: dict[str | None, Any] = {None: dict(table.throughput)}
+    result.update({gsi.name: dict(gsi.throughput) for gsi in table.global_indexes})
+    return result

@@ -1,0 +1,59 @@
+"""The AWS edge shared by the handlers: lazily created boto3 clients, ClientErrors re-raised under their
+AWS error code (so ASL can Retry on "ResourceInUseException"), and the control table's items."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+from .core.errors import AwsError, TableNotFound
+from .core.table import throughput_state
+from .core.target import Target
+
+
+@cache
+def client(service: str) -> Any:
+    return boto3.client(service)
+
+
+@cache
+def control_table() -> Any:
+    return boto3.resource("dynamodb").Table(os.environ["CONTROL_TABLE"])
+
+
+@cache
+def _error_type(code: str) -> type[AwsError]:
+    return type(code, (AwsError,), {"__module__": __name__})
+
+
+@contextmanager
+def named_aws_errors() -> Iterator[None]:
+    """Re-raise a ClientError as an exception class named after its code, e.g. ResourceInUseException."""
+    try:
+        yield
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        code = str(error.get("Code") or "ClientError").split("#")[-1]
+        raise _error_type(code)(error.get("Message") or str(exc)) from exc
+
+
+def parse_time(value: str) -> datetime:
+    """Step Functions' $$.State.EnteredTime and friends, as an aware datetime."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def describe_target(target: Target) -> dict[str, Any]:
+    """throughput_state of a table or GSI; TableNotFound when the table does not exist."""
+    try:
+        with named_aws_errors():
+            description = client("dynamodb").describe_table(TableName=target.table)["Table"]
+    except AwsError as exc:
+        if type(exc).__name__ == "ResourceNotFoundException":
+            raise TableNotFound(f"table {target.table!r} does not exist") from None
+        raise
+    return throughput_state(description, target)

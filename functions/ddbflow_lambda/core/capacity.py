@@ -1,0 +1,82 @@
+"""Capacity decisions for scale-up, and the alarm threshold that goes with a capacity."""
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .config import Policy
+
+
+@dataclass(frozen=True)
+class Demand:
+    """What the target was asked to serve over the alarm's evaluation window, per second."""
+
+    consumed_per_second: float  # peak period: served capacity units / period
+    throttled_per_second: float  # peak period: throttled requests × units per request / period
+    periods: int  # how many periods had data
+
+    @property
+    def per_second(self) -> float:
+        return self.consumed_per_second + self.throttled_per_second
+
+
+def measure_demand(consumed_sums: list[float], throttle_sums: list[float], policy: Policy) -> Demand:
+    """Peak per-second demand over aligned per-period Sums of consumed units and throttle events."""
+    period = policy.alarm_period_seconds
+    throttle_sums = throttle_sums + [0.0] * (len(consumed_sums) - len(throttle_sums))
+    per_period = [
+        (consumed / period, throttled * policy.throttled_request_units / period)
+        for consumed, throttled in zip(consumed_sums, throttle_sums, strict=False)
+    ]
+    if not per_period:
+        return Demand(0.0, 0.0, 0)
+    consumed, throttled = max(per_period, key=lambda pair: pair[0] + pair[1])
+    return Demand(consumed, throttled, len(per_period))
+
+
+@dataclass(frozen=True)
+class Plan:
+    action: str  # "increase" or "none"
+    current: int
+    new: int
+    rule: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def clamp(capacity: int, policy: Policy) -> int:
+    return max(policy.min_capacity, min(policy.max_capacity, capacity))
+
+
+def step_rule(current: int, policy: Policy) -> int:
+    """The original blog's rule: on ALARM, grow by a fixed step."""
+    return math.ceil(current * (1 + policy.scale_up_step))
+
+
+def demand_rule(current: int, demand: Demand, policy: Policy) -> int:
+    """Size to observed demand (throttled requests included) at the target utilization, and grow at
+    least by min_step so a capped metric (consumed cannot exceed what was served) still makes progress."""
+    to_demand = math.ceil(round(demand.per_second / policy.target_utilization, 6))
+    return max(to_demand, math.ceil(round(current * (1 + policy.min_step), 6)))
+
+
+def plan_increase(current: int, demand: Demand, policy: Policy) -> Plan:
+    wanted = step_rule(current, policy) if policy.rule == "step" else demand_rule(current, demand, policy)
+    new = clamp(wanted, policy)
+    observed = (
+        f"consumed {demand.consumed_per_second:.0f}/{current} per s"
+        + (f", throttled {demand.throttled_per_second:.0f} per s" if demand.throttled_per_second else "")
+        + f" at peak of {demand.periods} × {policy.alarm_period_seconds} s"
+    )
+    if new <= current:
+        limit = "max_capacity" if current >= policy.max_capacity else "policy"
+        return Plan("none", current, current, policy.rule, f"{observed}; already at {limit} {current}")
+    capped = f" (capped by max_capacity {policy.max_capacity})" if new < wanted else ""
+    return Plan("increase", current, new, policy.rule, f"{observed}; {policy.rule} rule → {new}{capped}")
+
+
+def alarm_threshold(capacity: int, policy: Policy) -> float:
+    """Sum of consumed units over one alarm period that means 'above target utilization'."""
+    return round(capacity * policy.alarm_period_seconds * policy.target_utilization, 3)

@@ -1,0 +1,122 @@
+"""The policy config: validated by a JSON Schema (Draft 2020-12), resolved per target and dimension.
+
+Resolution order, later wins: built-in defaults → ``defaults`` → the table's fields → (for a GSI) the
+index's fields → the ``read`` / ``write`` block of the table or index being scaled.
+"""
+
+import json
+from dataclasses import asdict, dataclass, fields
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from .errors import InvalidConfig, TableNotManaged
+from .target import DIMENSIONS, Dimension, Target
+
+# The control-table item holding the config, stored as JSON text (DynamoDB maps would make numbers Decimal).
+CONFIG_KEY = {"pk": "CONFIG", "sk": "CURRENT"}
+
+
+@dataclass(frozen=True)
+class Policy:
+    min_capacity: int = 5
+    max_capacity: int = 40000
+    target_utilization: float = 0.7
+    rule: str = "demand"
+    scale_up_step: float = 0.5
+    min_step: float = 0.2
+    cooldown_seconds: int = 120
+    alarm_period_seconds: int = 60
+    alarm_evaluation_periods: int = 2
+    alarm_datapoints_to_alarm: int | None = None
+    throttled_request_units: float = 1.0
+    update_deadline_seconds: int = 900
+    dry_run: bool = False
+
+    @property
+    def datapoints_to_alarm(self) -> int:
+        return self.alarm_datapoints_to_alarm or self.alarm_evaluation_periods
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Policy":
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+POLICY_FIELDS = frozenset(f.name for f in fields(Policy))
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    schema = json.loads(resources.files(__package__).joinpath("config_schema.json").read_text())
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def validate_config(config: Any) -> dict[str, Any]:
+    """Return the config if valid; else raise InvalidConfig naming every offending field."""
+    errors = sorted(_validator().iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))
+    problems = [f"{e.json_path}: {e.message}" for e in errors]
+    if not problems:
+        problems = _cross_field_problems(config)
+    if problems:
+        raise InvalidConfig("; ".join(problems))
+    return dict(config)
+
+
+def _cross_field_problems(config: dict[str, Any]) -> list[str]:
+    """Rules a schema cannot say across merged levels: min ≤ max, datapoints ≤ periods."""
+    problems = []
+    for target in managed_targets(config):
+        where = f"$.tables.{target.table}" + (f".indexes.{target.index}" if target.index else "")
+        for dimension in DIMENSIONS:
+            policy = _merge(config, target, dimension)
+            if policy.min_capacity > policy.max_capacity:
+                problems.append(
+                    f"{where}: min_capacity {policy.min_capacity} > max_capacity "
+                    f"{policy.max_capacity} ({dimension})"
+                )
+            if policy.datapoints_to_alarm > policy.alarm_evaluation_periods:
+                problems.append(
+                    f"{where}: alarm_datapoints_to_alarm {policy.datapoints_to_alarm} > "
+                    f"alarm_evaluation_periods {policy.alarm_evaluation_periods} ({dimension})"
+                )
+    return problems
+
+
+def _merge(config: dict[str, Any], target: Target, dimension: Dimension) -> Policy:
+    table_entry = config["tables"][target.table]
+    levels = [config.get("defaults", {}), table_entry]
+    if target.index:
+        index_entry = table_entry.get("indexes", {})[target.index]
+        levels += [index_entry, index_entry.get(dimension, {})]
+    else:
+        levels.append(table_entry.get(dimension, {}))
+    merged: dict[str, Any] = {}
+    for level in levels:
+        merged.update({k: v for k, v in level.items() if k in POLICY_FIELDS})
+    return Policy.from_dict(merged)
+
+
+def resolve_policy(config: dict[str, Any], target: Target, dimension: Dimension) -> Policy:
+    """The policy for one target and dimension of a validated config; TableNotManaged if it has none."""
+    entry = config["tables"].get(target.table)
+    if entry is None:
+        raise TableNotManaged(f"table {target.table!r} is not in the ddbflow config")
+    if target.index and target.index not in entry.get("indexes", {}):
+        raise TableNotManaged(f"index {target.label!r} is not in the ddbflow config")
+    return _merge(config, target, dimension)
+
+
+def managed_targets(config: dict[str, Any]) -> list[Target]:
+    """Every table and GSI the config manages, tables first."""
+    targets = []
+    for table, entry in config["tables"].items():
+        targets.append(Target(table))
+        targets.extend(Target(table, index) for index in entry.get("indexes", {}))
+    return targets

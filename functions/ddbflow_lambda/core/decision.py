@@ -1,0 +1,56 @@
+"""The one-line answer every execution ends with: what was decided about which target, and why."""
+
+import json
+from typing import Any
+
+
+def decide(state: dict[str, Any]) -> dict[str, Any]:
+    """Outcome of a scale-up execution from its state data, checked in the order the machine runs."""
+    alarm = state["alarm"]
+    label = alarm["label"]
+    plan = state.get("plan") or {}
+    outcome, reason = _outcome(state, alarm, plan)
+    result = {
+        "outcome": outcome,
+        "table": alarm["table"],
+        "index": alarm.get("index"),
+        "dimension": alarm["dimension"],
+        "from": plan.get("current"),
+        "to": plan.get("new") if outcome == "increased" else plan.get("current"),
+        "reason": reason,
+    }
+    if outcome == "increased":
+        result["summary"] = f"{label} {plan['current']} → {plan['new']}: {reason}"
+    elif outcome == "unchanged":
+        result["summary"] = f"{label} kept at {plan['current']}: {reason}"
+    else:
+        result["summary"] = f"{label} {outcome}: {reason}"
+    return result
+
+
+def _outcome(state: dict[str, Any], alarm: dict[str, Any], plan: dict[str, Any]) -> tuple[str, str]:
+    error = state.get("error")
+    if error:
+        if error.get("Error") == "LeaseHeld":
+            return "skipped", f"another execution is scaling this table ({error_message(error)})"
+        return "failed", f"{error.get('Error')}: {error_message(error)}"
+    if alarm["state"] != "ALARM":
+        return "skipped", f"alarm {alarm['alarm_name']} is {alarm['state']}, not ALARM"
+    cooldown = state.get("cooldown") or {}
+    if cooldown.get("active"):
+        return "skipped", f"in cooldown until {cooldown['until']} (last increase {cooldown['last_increase']})"
+    if plan.get("action") != "increase":
+        return "unchanged", plan.get("reason", "no plan")
+    if (state.get("update") or {}).get("dry_run"):
+        return "dry-run", f"would increase {plan['current']} → {plan['new']}: {plan['reason']}"
+    return "increased", plan["reason"]
+
+
+def error_message(error: dict[str, Any]) -> str:
+    """The human part of a Catch's Cause: Lambda wraps it as JSON with an errorMessage."""
+    cause = error.get("Cause") or ""
+    try:
+        parsed = json.loads(cause)
+    except ValueError:
+        return cause
+    return str(parsed.get("errorMessage", cause)) if isinstance(parsed, dict) else cause

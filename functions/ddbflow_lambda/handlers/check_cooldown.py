@@ -1,0 +1,21 @@
+"""Check Cooldown: did this target and dimension increase less than cooldown_seconds ago?"""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ..aws import control_table, named_aws_errors, parse_time
+from ..core.cooldown import cooldown_state
+from ..observability import logger
+
+
+def last_change_key(alarm: dict[str, Any]) -> dict[str, str]:
+    return {"pk": f"TABLE#{alarm['table']}", "sk": f"LAST#{alarm.get('index') or ''}#{alarm['dimension']}"}
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    with named_aws_errors():
+        item = control_table().get_item(Key=last_change_key(event["alarm"]), ConsistentRead=True).get("Item")
+    last_increase = item.get("increased_at") if item else None
+    return cooldown_state(last_increase, int(event["cooldown_seconds"]), parse_time(event["now"]))

@@ -1,0 +1,65 @@
+"""Record Decision: write the outcome to the decision log, stamp an increase for cooldown and release the
+lease, in one transaction; return the execution's short final output."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ..aws import control_table, named_aws_errors
+from ..core.decision import decide
+from ..observability import logger, metrics
+from .check_cooldown import last_change_key
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    state, now, execution = event["state"], event["now"], event["execution"]
+    decision = decide(state)
+    alarm, table = state["alarm"], control_table().name
+    # resource.meta.client serializes plain Python values itself.
+    writes: list[dict[str, Any]] = [
+        {
+            "Put": {
+                "TableName": table,
+                "Item": {
+                    "pk": f"TABLE#{alarm['table']}",
+                    "sk": f"DECISION#{now}#{execution}",
+                    "outcome": decision["outcome"],
+                    "summary": decision["summary"],
+                },
+            }
+        }
+    ]
+    if decision["outcome"] == "increased":
+        writes.append(
+            {
+                "Put": {
+                    "TableName": table,
+                    "Item": {
+                        **last_change_key(alarm),
+                        "increased_at": now,
+                        "capacity": decision["to"],
+                    },
+                }
+            }
+        )
+    if state.get("lease"):
+        writes.append(
+            {
+                "Delete": {
+                    "TableName": table,
+                    "Key": {"pk": f"TABLE#{alarm['table']}", "sk": "LEASE"},
+                    "ConditionExpression": "#owner = :owner",
+                    "ExpressionAttributeNames": {"#owner": "owner"},
+                    "ExpressionAttributeValues": {":owner": state["lease"]["owner"]},
+                }
+            }
+        )
+    with named_aws_errors():
+        control_table().meta.client.transact_write_items(TransactItems=writes)
+    metrics.add_dimension(name="outcome", value=decision["outcome"])
+    metrics.add_metric(name="Decisions", unit=MetricUnit.Count, value=1)
+    logger.info(decision["summary"], extra={"decision": decision})
+    return decision

@@ -1,0 +1,3 @@
+from aws_lambda_powertools import Tracer
+
+tracer = Tracer(service="ddbflow")
