@@ -1,3 +1,3 @@
-from .engine import Engine, Execution
+from .engine import Engine, Execution, Flow
 
-__all__ = ["Engine", "Execution"]
+__all__ = ["Engine", "Execution", "Flow"]

@@ -32,6 +32,16 @@ ACCOUNT = "123456789012"
 FINISHED = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 
 
+@dataclass(frozen=True)
+class Flow:
+    """Traffic on one target and dimension, in capacity units (and throttled requests) per second."""
+
+    target: Target
+    dimension: Dimension
+    consumed_per_second: float
+    throttled_per_second: float = 0.0
+
+
 @dataclass
 class Execution:
     arn: str
@@ -60,7 +70,7 @@ class Engine:
         *,
         start: datetime | None = None,
         updating_seconds: float = 20.0,
-        region: str = "us-east-1",
+        region: str = "ap-northeast-1",
         log_level: str = "WARNING",
     ) -> None:
         self.root, self.region = root, region
@@ -194,35 +204,27 @@ class Engine:
 
     # -- traffic and time ----------------------------------------------------------------------------
 
-    def publish(
-        self,
-        target: Target,
-        dimension: Dimension,
-        consumed_per_second: float,
-        *,
-        throttled_per_second: float = 0.0,
-        minutes: int = 1,
-        evaluate: bool = True,
-    ) -> list[str]:
-        """Publish per-minute Sums as DynamoDB does, advancing the clock a minute at a time, evaluating
-        alarms after each minute; return the executions started."""
+    def publish(self, flows: list[Flow], *, minutes: int = 1, evaluate: bool = True) -> list[str]:
+        """Publish per-minute Sums of every flow as DynamoDB does, advancing the clock a minute at a time
+        and evaluating alarms after each minute; return the executions started."""
         started = []
         for _ in range(minutes):
             stamp = self.clock.now()
-            data = [(CONSUMED_METRIC[dimension], consumed_per_second * 60)]
-            if throttled_per_second:
-                data.append((THROTTLE_METRIC[dimension], throttled_per_second * 60))
             self.cloudwatch.put_metric_data(
                 Namespace="AWS/DynamoDB",
                 MetricData=[
                     {
                         "MetricName": metric,
-                        "Dimensions": target.metric_dimensions(),
+                        "Dimensions": flow.target.metric_dimensions(),
                         "Timestamp": stamp,
-                        "Value": value,
+                        "Value": per_second * 60,
                         "Unit": "Count",
                     }
-                    for metric, value in data
+                    for flow in flows
+                    for metric, per_second in (
+                        (CONSUMED_METRIC[flow.dimension], flow.consumed_per_second),
+                        (THROTTLE_METRIC[flow.dimension], flow.throttled_per_second),
+                    )
                 ],
             )
             self.clock.advance(60)

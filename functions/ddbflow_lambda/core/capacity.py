@@ -69,6 +69,8 @@ def plan_increase(current: int, demand: Demand, policy: Policy) -> Plan:
         f"consumed {demand.consumed_per_second:.0f}/{current} per s"
         + (f", throttled {demand.throttled_per_second:.0f} per s" if demand.throttled_per_second else "")
         + f" at peak of {demand.periods} × {policy.alarm_period_seconds} s"
+        if demand.periods
+        else f"no datapoints in the last {policy.alarm_evaluation_periods} × {policy.alarm_period_seconds} s"
     )
     if new <= current:
         limit = "max_capacity" if current >= policy.max_capacity else "policy"

@@ -1,0 +1,116 @@
+"""ddbflow's command line: run the real state machines locally, and the demo."""
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from ddbflow_lambda.core.target import DIMENSIONS, Dimension, Target
+from rich.console import Console
+from rich.panel import Panel
+
+from .engine import Engine, Execution, Flow
+from .history import history_table
+from .world import CONFIG, WORLD, read_json, seed
+
+app = typer.Typer(
+    help="DynamoDB capacity and cache workflows on Step Functions, run locally.", no_args_is_help=True
+)
+# Wide enough for the history table when output is piped (CI logs, make demo | tee).
+console = Console() if sys.stdout.isatty() else Console(width=160)
+
+InputFile = Annotated[
+    Path, typer.Option("--input", "-i", exists=True, dir_okay=False, help="Execution input")
+]
+ConfigFile = Annotated[Path, typer.Option("--config", exists=True, dir_okay=False, help="ddbflow config")]
+WorldFile = Annotated[
+    Path, typer.Option("--world", exists=True, dir_okay=False, help="Local tables and traffic")
+]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show the handlers' Powertools logs")]
+
+
+@app.command()
+def run(
+    machine: Annotated[str, typer.Argument(help="scale-up")],
+    input_file: InputFile,
+    config: ConfigFile = CONFIG,
+    world: WorldFile = WORLD,
+    verbose: Verbose = False,
+) -> None:
+    """Start one execution on the embedded engine, wait for it and print its history and output.
+    Exits 0 only when the execution SUCCEEDED."""
+    try:
+        payload = json.loads(input_file.read_text())
+    except ValueError as exc:
+        console.print(f"[red]{input_file} is not valid JSON: {exc}[/red]")
+        raise typer.Exit(2) from None
+    with Engine(log_level="INFO" if verbose else "WARNING") as engine:
+        if machine not in engine.machines:
+            console.print(f"[red]unknown machine {machine!r}; known: {', '.join(engine.machines)}[/red]")
+            raise typer.Exit(2)
+        seed(engine, read_json(config), read_json(world))
+        execution = engine.run(machine, payload)
+    show(execution)
+    raise typer.Exit(0 if execution.status == "SUCCEEDED" else 1)
+
+
+@app.command()
+def demo(runs: Annotated[int, typer.Option(help="Extra runs to time a local scale-up")] = 5) -> None:
+    """A CloudWatch alarm on a provisioned table starts a scale-up execution on the embedded engine."""
+    orders = Target("orders")
+    with Engine() as engine:
+        seed(engine, read_json(CONFIG), read_json(WORLD), traffic=False)
+        alarm = "ddbflow-orders::write-high"
+        before, threshold_before = engine.capacity(orders)["write"], engine.alarm(alarm)["Threshold"]
+        console.print(
+            f"Table [bold]orders[/bold]: {before} WCU, alarm [bold]{alarm}[/bold] at Sum > {threshold_before:g} "
+            "per minute.\nTraffic: 96 WCU/s consumed + 6 throttled requests/s, minute after minute…"
+        )
+        started = engine.publish([Flow(orders, "write", 96, throttled_per_second=6)], minutes=2)
+        if len(started) != 1:
+            console.print(f"[red]expected the alarm to start one execution, it started {len(started)}[/red]")
+            raise typer.Exit(1)
+        console.print(f"Alarm → ALARM; EventBridge rule started [bold]{started[0].rsplit(':', 1)[-1]}[/bold]")
+        execution = engine.wait(started[0])
+        show(execution)
+        after, threshold_after = engine.capacity(orders)["write"], engine.alarm(alarm)["Threshold"]
+        console.print(
+            f"orders WCU [bold]{before} → {after}[/bold]; alarm threshold {threshold_before:g} → "
+            f"{threshold_after:g}; table {engine.capacity(orders)['table_status']}"
+        )
+        wall = [_timed_manual_run(engine, dimension) for dimension in DIMENSIONS * runs]
+    console.print(
+        f"Median wall time of one local scale-up execution: {statistics.median(wall) * 1000:.0f} ms"
+    )
+    raise typer.Exit(0 if execution.status == "SUCCEEDED" and after > before else 1)
+
+
+def _timed_manual_run(engine: Engine, dimension: Dimension) -> float:
+    engine.clock.advance(3600)  # out of cooldown, table ACTIVE
+    engine.publish([Flow(Target("sessions"), dimension, 9.5)], minutes=2, evaluate=False)
+    start = time.perf_counter()
+    execution = engine.run("scale-up", {"table": "sessions", "dimension": dimension})
+    if execution.status != "SUCCEEDED":
+        raise RuntimeError(f"timing run failed: {execution.error} {execution.cause}")
+    return time.perf_counter() - start
+
+
+def show(execution: Execution) -> None:
+    console.print(history_table(execution.events))
+    style = "green" if execution.status == "SUCCEEDED" else "red"
+    body: Any = (
+        execution.output
+        if execution.output is not None
+        else {"error": execution.error, "cause": execution.cause}
+    )
+    summary = body.get("summary") if isinstance(body, dict) else None
+    console.print(
+        Panel(
+            json.dumps(body, indent=2, ensure_ascii=False),
+            title=f"[{style}]{execution.status}[/{style}] {execution.name}",
+            subtitle=summary,
+        )
+    )
