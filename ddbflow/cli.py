@@ -67,7 +67,8 @@ def demo(runs: Annotated[int, typer.Option(help="Extra runs to time a local scal
         before, threshold_before = engine.capacity(orders)["write"], engine.alarm(alarm)["Threshold"]
         console.print(
             f"Table [bold]orders[/bold]: {before} WCU, alarm [bold]{alarm}[/bold] at "
-            f"Sum > {threshold_before:g} per minute.\nTraffic: 96 WCU/s consumed + 6 throttled requests/s, minute after minute…"
+            f"Sum > {threshold_before:g} per minute.\n"
+            "Traffic: 96 WCU/s consumed + 6 throttled requests/s, minute after minute…"
         )
         started = engine.publish([Flow(orders, "write", 96, throttled_per_second=6)], minutes=2)
         if len(started) != 1:
