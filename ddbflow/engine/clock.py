@@ -1,28 +1,98 @@
+import heapq
+import itertools
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 
 class VirtualClock:
-    """Engine time. Wait states, Retry intervals, table UPDATING time and alarm periods follow it;
-    sleeping advances it instead of blocking, so an hour of waiting costs no wall time."""
+    """Engine time, a discrete-event clock. Wait states, Retry intervals, table UPDATING time and alarm
+    periods follow it; nothing sleeps in real time.
 
-    def __init__(self, start: datetime | None = None) -> None:
+    A sleeper blocks until engine time reaches its wake-up time. Time moves when a driver calls
+    ``advance`` (the simulator, a test), or — with ``auto_advance`` — when the engine is idle: every
+    running execution asleep, no Lambda handler running and no execution event for ``grace`` seconds of
+    wall time; then it jumps to the earliest wake-up. Concurrent executions therefore wait side by side,
+    as they would on AWS, instead of adding their waits up.
+    """
+
+    def __init__(
+        self, start: datetime | None = None, *, auto_advance: bool = True, grace: float = 0.002
+    ) -> None:
         start = start or datetime.now(UTC).replace(second=0, microsecond=0)
         if start.tzinfo is None:
             raise ValueError("VirtualClock needs an aware datetime")
         self._now = start.astimezone(UTC)
-        self._lock = threading.Lock()
+        self.auto_advance, self.grace = auto_advance, grace
+        self._changed = threading.Condition()
+        self._wakes: list[tuple[datetime, int]] = []
+        self._ids = itertools.count()
+        self._busy = 0
+        self._running = 0  # executions started and not finished
+        self._last_activity = time.monotonic()
 
     def now(self) -> datetime:
-        with self._lock:
+        with self._changed:
             return self._now
 
     def advance(self, seconds: float) -> datetime:
         if seconds < 0:
             raise ValueError("time does not run backwards")
-        with self._lock:
+        with self._changed:
             self._now += timedelta(seconds=seconds)
+            self._changed.notify_all()
             return self._now
 
+    def touch(self) -> None:
+        """Something happened (an execution event): the engine is not idle yet."""
+        self._last_activity = time.monotonic()
+
+    @contextmanager
+    def busy(self) -> Iterator[None]:
+        """Work in progress (a Lambda handler running): engine time does not jump meanwhile."""
+        with self._changed:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._busy -= 1
+                self._last_activity = time.monotonic()
+                self._changed.notify_all()
+
+    def execution_started(self) -> None:
+        with self._changed:
+            self._running += 1
+
+    def execution_finished(self) -> None:
+        with self._changed:
+            self._running -= 1
+            self._last_activity = time.monotonic()
+            self._changed.notify_all()
+
     def sleep(self, seconds: float) -> None:
-        self.advance(max(0.0, seconds))
+        with self._changed:
+            wake = (self._now + timedelta(seconds=max(0.0, seconds)), next(self._ids))
+            heapq.heappush(self._wakes, wake)
+            try:
+                while self._now < wake[0]:
+                    if self._may_jump_to(wake):
+                        self._now = wake[0]
+                        self._changed.notify_all()
+                    else:
+                        self._changed.wait(self.grace)
+            finally:
+                self._wakes.remove(wake)
+                heapq.heapify(self._wakes)
+                self._last_activity = time.monotonic()
+
+    def _may_jump_to(self, wake: tuple[datetime, int]) -> bool:
+        return (
+            self.auto_advance
+            and self._wakes[0] == wake
+            and self._busy == 0
+            and len(self._wakes) >= self._running
+            and time.monotonic() - self._last_activity >= self.grace
+        )

@@ -31,6 +31,7 @@ class DynamoDBModel(ThroughputHooks):
     busy_until: dict[str, datetime] = field(default_factory=dict)
     busy_parts: dict[str, set[Part]] = field(default_factory=dict)
     history: dict[tuple[str, Part], PartHistory] = field(default_factory=dict)
+    updates: list[tuple[str, datetime]] = field(default_factory=list)  # every accepted UpdateTable
 
     def is_updating(self, table_name: str) -> bool:
         return self.clock.now() < self.busy_until.get(
@@ -45,6 +46,7 @@ class DynamoDBModel(ThroughputHooks):
 
     def after_update(self, table: Table, before: dict[Part, Any]) -> None:
         now = self.clock.now()
+        self.updates.append((table.name, now))
         after: dict[Part, Any] = {
             None: table.throughput,
             **{gsi.name: gsi.throughput for gsi in table.global_indexes},

@@ -81,7 +81,7 @@ class Engine:
         self.names = {logical: logical for logical in self.template.resources}
         self.arns = {logical: self._function_arn(logical) for logical in self.template.functions}
         self.resolve = Resolver(self.template, region, ACCOUNT, self.names, self.arns)
-        self.lambdas = LambdaRuntime(self.template.functions, lambda name: self.arns[name])
+        self.lambdas = LambdaRuntime(self.template.functions, lambda name: self.arns[name], self.clock)
         self.machines: dict[str, str] = {}  # "scale-up" → state machine ARN
         self._stack = ExitStack()
 

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 from botocore.awsrequest import AWSResponse
 from botocore.response import StreamingBody
 
+from .clock import VirtualClock
 from .template import Function
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -44,8 +45,10 @@ class Invocation:
 
 
 class LambdaRuntime:
-    def __init__(self, functions: dict[str, Function], arn_of: Callable[[str], str]) -> None:
-        self.functions = functions
+    def __init__(
+        self, functions: dict[str, Function], arn_of: Callable[[str], str], clock: VirtualClock
+    ) -> None:
+        self.functions, self.clock = functions, clock
         self.arn_of = arn_of
         self.invocations: list[Invocation] = []
         self.fault: Callable[[str, Any], None] | None = None  # raise from here to inject a failure
@@ -64,9 +67,10 @@ class LambdaRuntime:
         """(status, payload, FunctionError) as Lambda reports them."""
         context = LambdaContext(function_name=name, invoked_function_arn=self.arn_of(name))
         try:
-            if self.fault:
-                self.fault(name, event)
-            payload = self.handler(name)(event, context)
+            with self.clock.busy():
+                if self.fault:
+                    self.fault(name, event)
+                payload = self.handler(name)(event, context)
         except Exception as exc:  # a Lambda runtime reports every unhandled exception this way
             self.invocations.append(Invocation(name, event, type(exc).__name__))
             return (

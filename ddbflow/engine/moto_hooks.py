@@ -20,6 +20,7 @@ from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.state import state as asl_state
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
 from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
+from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
 from .clock import VirtualClock
 
@@ -31,6 +32,8 @@ INTERNALS: dict[str, tuple[Any, str]] = {
     "DynamoDB UpdateTable": (DynamoDBBackend, "update_table"),
     "DynamoDB table description": (Table, "describe"),
     "EventBridge pattern matching": (EventPattern, "matches_event"),
+    "execution start": (ExecutionWorker, "start"),
+    "execution thread body": (ExecutionWorker, "_execution_logic"),
 }
 
 
@@ -66,9 +69,26 @@ def patched_moto(clock: VirtualClock, dynamodb: ThroughputHooks) -> Iterator[Non
 def _patches(clock: VirtualClock, dynamodb: ThroughputHooks) -> list[tuple[Any, str, Any]]:
     original_update: Callable[..., Table] = DynamoDBBackend.update_table
     original_describe: Callable[..., dict[str, Any]] = Table.describe
+    original_start: Callable[[ExecutionWorker], None] = ExecutionWorker.start
+    original_logic: Callable[[ExecutionWorker], None] = ExecutionWorker._execution_logic
+
+    # The clock counts running executions so it moves only when all of them are asleep.
+    def start(self: ExecutionWorker) -> None:
+        clock.execution_started()
+        original_start(self)
+
+    def execution_logic(self: ExecutionWorker) -> None:
+        try:
+            original_logic(self)
+        finally:
+            clock.execution_finished()
 
     def wait_interval(self: WaitFunction, env: Any, wait_seconds: int) -> None:
         clock.sleep(wait_seconds)
+
+    def event_time() -> _datetime.datetime:
+        clock.touch()
+        return clock.now()
 
     class ClockDatetime(_datetime.datetime):
         @classmethod
@@ -94,8 +114,10 @@ def _patches(clock: VirtualClock, dynamodb: ThroughputHooks) -> list[tuple[Any, 
     return [
         (WaitFunction, "_wait_interval", wait_interval),
         (retrier_decl, "time", types.SimpleNamespace(sleep=clock.sleep)),
-        (EventManager, "_get_current_timestamp", staticmethod(clock.now)),
+        (EventManager, "_get_current_timestamp", staticmethod(event_time)),
         (asl_state, "datetime", types.SimpleNamespace(datetime=ClockDatetime, timezone=_datetime.timezone)),
+        (ExecutionWorker, "start", start),
+        (ExecutionWorker, "_execution_logic", execution_logic),
         (DynamoDBBackend, "update_table", update_table),
         (Table, "describe", describe),
     ]

@@ -59,7 +59,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         )
     with named_aws_errors():
         control_table().meta.client.transact_write_items(TransactItems=writes)
-    metrics.add_dimension(name="outcome", value=decision["outcome"])
-    metrics.add_metric(name="Decisions", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name=f"Decision.{decision['outcome']}", unit=MetricUnit.Count, value=1)
     logger.info(decision["summary"], extra={"decision": decision})
     return decision

@@ -1,0 +1,203 @@
+"""The real scale_up.asl.json with the real handlers on the embedded engine."""
+
+from typing import Any
+
+import pytest
+from ddbflow_lambda.core.target import Target
+from helpers import load_event
+
+from ddbflow.engine import Engine, Execution, Flow
+
+ORDERS, BY_CUSTOMER, SESSIONS = Target("orders"), Target("orders", "by-customer"), Target("sessions")
+WRITE_ALARM = "ddbflow-orders::write-high"
+
+
+def updates(engine: Engine) -> int:
+    """UpdateTable calls DynamoDB accepted."""
+    return len(engine.dynamodb_model.updates)
+
+
+def busy_orders_writes(engine: Engine, per_second: float = 96, throttled: float = 6) -> list[str]:
+    return engine.publish([Flow(ORDERS, "write", per_second, throttled)], minutes=2)
+
+
+def decisions(engine: Engine, table: str) -> list[dict[str, Any]]:
+    items = engine.dynamodb.query(
+        TableName="ControlTable",
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :d)",
+        ExpressionAttributeValues={":pk": {"S": f"TABLE#{table}"}, ":d": {"S": "DECISION#"}},
+    )["Items"]
+    return [{k: v["S"] for k, v in item.items()} for item in items]
+
+
+def lease_held(engine: Engine, table: str) -> bool:
+    key = {"pk": {"S": f"TABLE#{table}"}, "sk": {"S": "LEASE"}}
+    return "Item" in engine.dynamodb.get_item(TableName="ControlTable", Key=key)
+
+
+def test_alarm_raises_capacity_and_resets_the_threshold(engine: Engine) -> None:
+    # GIVEN orders at 100 WCU with its alarm at 70 % WHEN 96 WCU/s + 6 throttled/s arrive for 2 minutes
+    threshold_before = engine.alarm(WRITE_ALARM)["Threshold"]
+    started = busy_orders_writes(engine)
+    # THEN the alarm starts exactly one execution, which sizes to demand: ceil(102 / 0.7) = 146
+    assert len(started) == 1
+    execution = engine.wait(started[0])
+    assert execution.status == "SUCCEEDED", execution.cause
+    assert execution.output["outcome"] == "increased"
+    assert (execution.output["from"], execution.output["to"]) == (100, 146)
+    assert engine.capacity(ORDERS)["write"] == 146
+    assert engine.capacity(ORDERS)["read"] == 50
+    assert threshold_before == 100 * 60 * 0.7
+    assert engine.alarm(WRITE_ALARM)["Threshold"] == 146 * 60 * 0.7
+    # AND it waited until ACTIVE before re-setting the alarm
+    entered = execution.states_entered
+    assert entered.index("Check Table Status") < entered.index("Update Alarms")
+    assert "Wait For Table" in entered
+    assert engine.capacity(ORDERS)["table_status"] == "ACTIVE"
+    # AND the decision is recorded and the lease released
+    assert [d["outcome"] for d in decisions(engine, "orders")] == ["increased"]
+    assert not lease_held(engine, "orders")
+
+
+def test_ok_state_is_a_recorded_skip_that_changes_nothing(engine: Engine) -> None:
+    execution = engine.run("scale-up", load_event("alarm-ok.json"))
+    assert execution.status == "SUCCEEDED"
+    assert execution.output["outcome"] == "skipped"
+    assert "is OK, not ALARM" in execution.output["reason"]
+    assert updates(engine) == 0
+    assert engine.capacity(ORDERS)["write"] == 100
+    assert [d["outcome"] for d in decisions(engine, "orders")] == ["skipped"]
+
+
+def test_second_alarm_inside_cooldown_is_skipped(engine: Engine) -> None:
+    first = engine.wait(busy_orders_writes(engine)[0])
+    assert first.output["outcome"] == "increased"
+    second = engine.run("scale-up", {"table": "orders", "dimension": "write"})
+    assert second.status == "SUCCEEDED"
+    assert second.output["outcome"] == "skipped"
+    assert "in cooldown until" in second.output["reason"]
+    assert updates(engine) == 1
+    assert engine.capacity(ORDERS)["write"] == 146
+    assert not lease_held(engine, "orders")
+
+
+def test_cooldown_is_per_dimension(engine: Engine) -> None:
+    engine.wait(busy_orders_writes(engine)[0])
+    engine.publish([Flow(ORDERS, "read", 48)], minutes=2, evaluate=False)
+    read = engine.run("scale-up", {"table": "orders", "dimension": "read"})
+    assert read.output["outcome"] == "increased"
+
+
+def test_resource_in_use_during_the_update_is_retried_and_ends_right(engine: Engine) -> None:
+    engine.publish([Flow(ORDERS, "write", 96, 6)], minutes=2, evaluate=False)
+    # GIVEN someone else's update leaves orders UPDATING for 20 s of engine time
+    engine.dynamodb.update_table(
+        TableName="orders", ProvisionedThroughput={"ReadCapacityUnits": 60, "WriteCapacityUnits": 100}
+    )
+    assert engine.capacity(ORDERS)["table_status"] == "UPDATING"
+    execution = engine.run("scale-up", {"table": "orders", "dimension": "write"})
+    assert execution.status == "SUCCEEDED", execution.cause
+    failures = [i for i in engine.lambdas.invocations if i.function == "UpdateTableFunction" and i.error]
+    assert failures and {i.error for i in failures} == {"ResourceInUseException"}
+    assert updates(engine) == 2  # theirs and ours
+    assert (engine.capacity(ORDERS)["read"], engine.capacity(ORDERS)["write"]) == (60, 146)
+
+
+def test_max_capacity_caps_the_result(engine: Engine) -> None:
+    # orders' max_capacity is 400: demand 900/s would want 1286
+    engine.publish([Flow(ORDERS, "write", 300, 600)], minutes=2, evaluate=False)
+    execution = engine.run("scale-up", {"table": "orders", "dimension": "write"})
+    assert execution.output["to"] == 400
+    assert "capped by max_capacity 400" in execution.output["reason"]
+    assert engine.capacity(ORDERS)["write"] == 400
+
+
+def test_gsi_alarm_scales_the_index_not_the_table(engine: Engine) -> None:
+    engine.publish([Flow(BY_CUSTOMER, "read", 19, 4)], minutes=2, evaluate=False)
+    execution = engine.run("scale-up", load_event("alarm-gsi.json"))
+    assert execution.output["outcome"] == "increased"
+    assert engine.capacity(BY_CUSTOMER)["read"] == 33  # ceil(23 / 0.7)
+    assert (engine.capacity(ORDERS)["read"], engine.capacity(ORDERS)["write"]) == (50, 100)
+    assert engine.alarm("ddbflow-orders:by-customer:read-high")["Threshold"] == 33 * 60 * 0.7
+
+
+def test_sns_wrapped_alarm_scales_like_the_eventbridge_one(engine: Engine) -> None:
+    engine.publish([Flow(ORDERS, "read", 48, 3)], minutes=2, evaluate=False)
+    execution = engine.run("scale-up", load_event("alarm-sns.json"))
+    assert (execution.output["outcome"], execution.output["to"]) == ("increased", 73)
+
+
+def test_step_rule_is_the_original_blogs(engine: Engine) -> None:
+    # sessions uses rule "step" with scale_up_step 0.5: 10 → 15 whatever the demand
+    execution = engine.run("scale-up", {"table": "sessions", "dimension": "write"})
+    assert (execution.output["from"], execution.output["to"]) == (10, 15)
+
+
+def test_dry_run_decides_but_changes_nothing(engine: Engine, config: dict[str, Any]) -> None:
+    config["tables"]["orders"]["dry_run"] = True
+    engine.load_config(config)
+    engine.publish([Flow(ORDERS, "write", 96, 6)], minutes=2, evaluate=False)
+    execution = engine.run("scale-up", {"table": "orders", "dimension": "write"})
+    assert execution.output["outcome"] == "dry-run"
+    assert "would increase 100 → 146" in execution.output["reason"]
+    assert updates(engine) == 0
+    assert engine.capacity(ORDERS)["write"] == 100
+
+
+@pytest.mark.parametrize(
+    ("payload", "error", "fail_state"),
+    [
+        ({"table": "payments", "dimension": "write"}, "TableNotManaged", "Reject Unmanaged Table"),
+        ({"hello": "world"}, "MalformedEvent", "Reject Malformed Event"),
+        ({"table": "orders", "dimension": "up"}, "MalformedEvent", "Reject Malformed Event"),
+    ],
+)
+def test_unmanaged_or_malformed_ends_in_a_named_failure_and_changes_nothing(
+    engine: Engine, payload: dict[str, Any], error: str, fail_state: str
+) -> None:
+    execution = engine.run("scale-up", payload)
+    assert execution.status == "FAILED"
+    assert execution.error == error
+    assert execution.states_entered[-1] == fail_state
+    assert execution.cause  # says what was wrong
+    assert updates(engine) == 0
+    assert engine.capacity(ORDERS)["write"] == 100
+
+
+def test_managed_but_missing_table_fails_named_and_releases_the_lease(
+    engine: Engine, config: dict[str, Any]
+) -> None:
+    config["tables"]["ghost"] = {}
+    engine.load_config(config)
+    execution = engine.run("scale-up", {"table": "ghost", "dimension": "read"})
+    assert (execution.status, execution.error) == ("FAILED", "TableNotFound")
+    assert execution.states_entered[-1] == "Table Not Found"
+    assert "'ghost' does not exist" in (execution.cause or "")
+    assert not lease_held(engine, "ghost")
+    assert [d["outcome"] for d in decisions(engine, "ghost")] == ["failed"]
+
+
+def test_invalid_stored_config_is_a_named_failure(engine: Engine) -> None:
+    engine.dynamodb.put_item(
+        TableName="ControlTable",
+        Item={
+            "pk": {"S": "CONFIG"},
+            "sk": {"S": "CURRENT"},
+            "document": {"S": '{"tables": {"orders": {"max_capacity": 0}}}'},
+        },
+    )
+    execution = engine.run("scale-up", {"table": "orders", "dimension": "write"})
+    assert (execution.status, execution.error) == ("FAILED", "InvalidConfig")
+    assert "$.tables.orders.max_capacity" in (execution.cause or "")
+
+
+def test_concurrent_duplicate_alarms_update_once(engine: Engine) -> None:
+    engine.publish([Flow(ORDERS, "write", 96, 6)], minutes=2, evaluate=False)
+    event = load_event("alarm-eventbridge.json")
+    arns = [engine.start("scale-up", event, name=f"duplicate-{n}") for n in range(5)]
+    results: list[Execution] = [engine.wait(arn) for arn in arns]
+    assert all(r.status == "SUCCEEDED" for r in results), [r.cause for r in results]
+    assert sorted(r.output["outcome"] for r in results) == ["increased"] + ["skipped"] * 4
+    assert updates(engine) == 1
+    assert engine.capacity(ORDERS)["write"] == 146
+    assert not lease_held(engine, "orders")
