@@ -1,0 +1,51 @@
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ddbflow.cli import app
+
+EVENTS = Path(__file__).resolve().parents[2] / "events"
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("sample", "says"),
+    [
+        ("alarm-eventbridge.json", "orders WCU 100 → 146"),
+        ("alarm-sns.json", "orders RCU 50 → 73"),
+        ("alarm-gsi.json", "orders/by-customer RCU 20 → 33"),
+        ("manual-scale-up.json", "orders RCU 50 → 73"),
+        ("alarm-ok.json", "orders WCU skipped: alarm ddbflow-orders::write-high is OK"),
+    ],
+)
+def test_run_each_sample_gives_its_outcome(sample: str, says: str) -> None:
+    result = runner.invoke(app, ["run", "scale-up", "--input", str(EVENTS / sample)], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert "SUCCEEDED" in result.output
+    assert says in result.output
+    assert "Normalize Alarm" in result.output  # the history is printed
+
+
+def test_run_exits_nonzero_on_a_failed_execution(tmp_path: Path) -> None:
+    unmanaged = tmp_path / "unmanaged.json"
+    unmanaged.write_text('{"table": "payments", "dimension": "write"}')
+    result = runner.invoke(app, ["run", "scale-up", "--input", str(unmanaged)], env={"COLUMNS": "300"})
+    assert result.exit_code == 1
+    assert "FAILED" in result.output
+    assert "TableNotManaged" in result.output
+
+
+def test_run_rejects_bad_json_and_unknown_machines_clearly(tmp_path: Path) -> None:
+    truncated = tmp_path / "truncated.json"
+    truncated.write_text('{"table": "ord')
+    result = runner.invoke(app, ["run", "scale-up", "--input", str(truncated)])
+    assert (result.exit_code, "is not valid JSON" in result.output) == (2, True)
+    result = runner.invoke(app, ["run", "scale-sideways", "--input", str(EVENTS / "alarm-ok.json")])
+    assert (result.exit_code, "unknown machine 'scale-sideways'" in result.output) == (2, True)
+
+
+def test_demo_shows_the_alarm_driven_scale_up() -> None:
+    result = runner.invoke(app, ["demo", "--runs", "1"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert "orders WCU 100 → 146; alarm threshold 4200 → 6132; table ACTIVE" in result.output
