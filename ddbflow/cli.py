@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from ddbflow_lambda.core.target import DIMENSIONS, Dimension, Target
 from rich.console import Console
 from rich.panel import Panel
+
+from ddbflow_lambda.core.target import DIMENSIONS, Dimension, Target
 
 from .engine import Engine, Execution, Flow
 from .history import history_table

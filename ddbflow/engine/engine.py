@@ -13,12 +13,13 @@ from typing import Any
 from unittest import mock
 
 import boto3
+from moto import mock_aws
+
 from ddbflow_lambda.core.alarms import alarm_definition
 from ddbflow_lambda.core.config import CONFIG_KEY, managed_targets, resolve_policy, validate_config
 from ddbflow_lambda.core.naming import execution_name
 from ddbflow_lambda.core.table import throughput_state
 from ddbflow_lambda.core.target import CONSUMED_METRIC, DIMENSIONS, THROTTLE_METRIC, Dimension, Target
-from moto import mock_aws
 
 from .alarms import AlarmEvaluator
 from .clock import VirtualClock

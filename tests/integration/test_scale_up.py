@@ -3,10 +3,10 @@
 from typing import Any
 
 import pytest
-from ddbflow_lambda.core.target import Target
-from helpers import load_event
 
 from ddbflow.engine import Engine, Execution, Flow
+from ddbflow_lambda.core.target import Target
+from helpers import load_event
 
 ORDERS, BY_CUSTOMER, SESSIONS = Target("orders"), Target("orders", "by-customer"), Target("sessions")
 WRITE_ALARM = "ddbflow-orders::write-high"

@@ -2,6 +2,7 @@ import json
 from typing import Any
 
 import pytest
+
 from ddbflow_lambda.alarm_events import check_home, parse_alarm_event, region_code
 from ddbflow_lambda.core.errors import ForeignAlarm, MalformedEvent, UnsupportedMetric
 from helpers import load_event

@@ -1,4 +1,5 @@
 import pytest
+
 from ddbflow_lambda.core.capacity import Demand, alarm_threshold, measure_demand, plan_increase
 from ddbflow_lambda.core.config import Policy
 

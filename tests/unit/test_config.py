@@ -1,4 +1,5 @@
 import pytest
+
 from ddbflow_lambda.core.config import Policy, managed_targets, resolve_policy, validate_config
 from ddbflow_lambda.core.errors import InvalidConfig, TableNotManaged
 from ddbflow_lambda.core.target import Target

@@ -1,4 +1,5 @@
 import pytest
+
 from ddbflow_lambda.core.errors import TableNotFound, TableNotProvisioned
 from ddbflow_lambda.core.table import is_active, throughput_state, update_request
 from ddbflow_lambda.core.target import Target
