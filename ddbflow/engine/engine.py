@@ -79,7 +79,11 @@ class Engine:
         self.dynamodb_model = DynamoDBModel(self.clock, updating_seconds)
         self.template = Template.load(root)
         self.log_level = log_level
-        self.names = {logical: logical for logical in self.template.resources}
+        # Ref of a state machine is its ARN; of anything else, here, its logical id.
+        self.names = {logical: logical for logical in self.template.resources} | {
+            logical: f"arn:aws:states:{region}:{ACCOUNT}:stateMachine:{logical}"
+            for logical in self.template.state_machines
+        }
         self.arns = {logical: self._function_arn(logical) for logical in self.template.functions}
         self.resolve = Resolver(self.template, region, ACCOUNT, self.names, self.arns)
         self.lambdas = LambdaRuntime(self.template.functions, lambda name: self.arns[name], self.clock)
@@ -271,7 +275,7 @@ class Engine:
         while (described := self.sfn.describe_execution(executionArn=arn))["status"] not in FINISHED:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{arn} still {described['status']} after {timeout} s wall time")
-            time.sleep(0.002)
+            time.sleep(0.01)
         events = self.sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
         return Execution(
             arn=arn,

@@ -201,3 +201,18 @@ def test_concurrent_duplicate_alarms_update_once(engine: Engine) -> None:
     assert updates(engine) == 1
     assert engine.capacity(ORDERS)["write"] == 146
     assert not lease_held(engine, "orders")
+
+
+def test_sns_starter_starts_one_execution_per_alarm_state_change(engine: Engine) -> None:
+    # GIVEN the original blog's path: the alarm notifies SNS, whose subscriber starts the machine
+    engine.publish([Flow(ORDERS, "read", 48, 3)], minutes=2, evaluate=False)
+    sns_event = load_event("alarm-sns.json")
+    # WHEN SNS delivers the same notification twice
+    first = engine.lambdas.invoke("StartFromSnsFunction", sns_event)
+    second = engine.lambdas.invoke("StartFromSnsFunction", sns_event)
+    # THEN both name the same execution, and only one runs
+    assert first[1]["execution_name"] == second[1]["execution_name"]
+    executions = engine.sfn.list_executions(stateMachineArn=engine.machines["scale-up"])["executions"]
+    assert [e["name"] for e in executions] == [first[1]["execution_name"]]
+    result = engine.wait(executions[0]["executionArn"])
+    assert (result.output["outcome"], result.output["to"]) == ("increased", 73)
