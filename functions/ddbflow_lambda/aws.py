@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from .core.errors import AwsError, TableNotFound
 from .core.table import throughput_state
-from .core.target import Target
+from .core.target import CONSUMED_METRIC, THROTTLE_METRIC, Dimension, Target
 
 
 @cache
@@ -57,3 +57,37 @@ def describe_target(target: Target) -> dict[str, Any]:
             raise TableNotFound(f"table {target.table!r} does not exist") from None
         raise
     return throughput_state(description, target)
+
+
+def metric_sums(
+    target: Target, dimension: Dimension, period: int, start: datetime, end: datetime
+) -> tuple[list[float], list[float]]:
+    """Per-period Sums of consumed capacity and throttle events, aligned, oldest first (GetMetricData)."""
+    metrics = {"consumed": CONSUMED_METRIC[dimension], "throttled": THROTTLE_METRIC[dimension]}
+    queries = [
+        {
+            "Id": query_id,
+            "MetricStat": {
+                "Metric": {
+                    "Namespace": "AWS/DynamoDB",
+                    "MetricName": name,
+                    "Dimensions": target.metric_dimensions(),
+                },
+                "Period": period,
+                "Stat": "Sum",
+            },
+        }
+        for query_id, name in metrics.items()
+    ]
+    sums: dict[str, dict[datetime, float]] = {query_id: {} for query_id in metrics}
+    with named_aws_errors():
+        pages = (
+            client("cloudwatch")
+            .get_paginator("get_metric_data")
+            .paginate(MetricDataQueries=queries, StartTime=start, EndTime=end, ScanBy="TimestampAscending")
+        )
+        for page in pages:
+            for result in page["MetricDataResults"]:
+                sums[result["Id"]].update(zip(result["Timestamps"], result["Values"], strict=True))
+    periods = sorted(sums["consumed"])
+    return [sums["consumed"][t] for t in periods], [sums["throttled"].get(t, 0.0) for t in periods]

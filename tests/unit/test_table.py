@@ -31,12 +31,12 @@ def test_table_and_index_read_through_one_path() -> None:
 
 def test_update_request_changes_one_dimension_and_keeps_the_other() -> None:
     table = throughput_state(DESCRIPTION, Target("orders"))
-    assert update_request(Target("orders"), table, "write", 150) == {
+    assert update_request(Target("orders"), table | {"write": 150}) == {
         "TableName": "orders",
         "ProvisionedThroughput": {"ReadCapacityUnits": 50, "WriteCapacityUnits": 150},
     }
     index = throughput_state(DESCRIPTION, Target("orders", "by-customer"))
-    assert update_request(Target("orders", "by-customer"), index, "read", 40) == {
+    assert update_request(Target("orders", "by-customer"), index | {"read": 40}) == {
         "TableName": "orders",
         "GlobalSecondaryIndexUpdates": [
             {

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from .errors import TableNotFound, TableNotProvisioned
-from .target import CAPACITY_FIELD, DIMENSIONS, Dimension, Target
+from .target import CAPACITY_FIELD, DIMENSIONS, Target
 
 
 def throughput_state(description: dict[str, Any], target: Target) -> dict[str, Any]:
@@ -29,12 +29,9 @@ def throughput_state(description: dict[str, Any], target: Target) -> dict[str, A
     }
 
 
-def update_request(
-    target: Target, state: dict[str, Any], dimension: Dimension, capacity: int
-) -> dict[str, Any]:
-    """UpdateTable kwargs that set one dimension and keep the other as it is."""
-    throughput = {CAPACITY_FIELD[dim]: int(state[dim]) for dim in DIMENSIONS}
-    throughput[CAPACITY_FIELD[dimension]] = capacity
+def update_request(target: Target, capacity: dict[str, Any]) -> dict[str, Any]:
+    """UpdateTable kwargs that set a table's or GSI's {read, write} capacity."""
+    throughput = {CAPACITY_FIELD[dim]: int(capacity[dim]) for dim in DIMENSIONS}
     if target.index:
         update = {"IndexName": target.index, "ProvisionedThroughput": throughput}
         return {"TableName": target.table, "GlobalSecondaryIndexUpdates": [{"Update": update}]}

@@ -1,4 +1,4 @@
-"""Update Alarms: re-set the target's scale-up alarm threshold to the new capacity."""
+"""Update Alarms: re-set the scale-up alarm thresholds to the new capacity. Shared by both machines."""
 
 import os
 from typing import Any
@@ -19,14 +19,13 @@ def alarm_actions() -> list[str]:
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    alarm = event["alarm"]
-    definition = alarm_definition(
-        Target.from_dict(alarm),
-        alarm["dimension"],
-        int(event["capacity"]),
-        Policy.from_dict(event["policy"]),
-        alarm_actions(),
-    )
-    with named_aws_errors():
-        client("cloudwatch").put_metric_alarm(**definition)
-    return {"alarm_name": definition["AlarmName"], "threshold": definition["Threshold"]}
+    target, updated = Target.from_dict(event["target"]), {}
+    for alarm in event["alarms"]:
+        policy = Policy.from_dict(alarm["policy"])
+        definition = alarm_definition(
+            target, alarm["dimension"], int(alarm["capacity"]), policy, alarm_actions()
+        )
+        with named_aws_errors():
+            client("cloudwatch").put_metric_alarm(**definition)
+        updated[definition["AlarmName"]] = definition["Threshold"]
+    return {"thresholds": updated}
