@@ -1,6 +1,7 @@
 """What DynamoDB does that moto does not: a table stays UPDATING for a while after UpdateTable (a second
-update meanwhile is refused with ResourceInUseException), and each table and GSI remembers its last
-increase and decrease and counts its decreases per UTC day, as DescribeTable reports them."""
+update meanwhile is refused with ResourceInUseException); each table and GSI remembers its last increase
+and decrease and counts its decreases per UTC day, as DescribeTable reports them, and a decrease beyond
+the daily budget is refused with LimitExceededException. Tests inject other refusals with ``refuse_next``."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -8,10 +9,17 @@ from typing import Any
 
 from moto.dynamodb.models.table import Table
 
-from .clock import VirtualClock
-from .moto_hooks import TableInUse, ThroughputHooks
+from ddbflow_lambda.core.budget import decrease_allowed, next_decrease_at
 
-Part = str | None  # None for the table itself, else the GSI name
+from .clock import VirtualClock
+from .moto_hooks import Refusal, ThroughputHooks
+
+Part = str | None
+LIMIT_MESSAGE = (
+    "Subscriber limit exceeded: Provisioned throughput decreases are limited within a given UTC day. "
+    "After the first 4 decreases, each subsequent decrease in the same UTC day can be performed at most once "
+    "every 60 minutes. Number of decreases today: {count}. Next decrease can be made at {at:%Y-%m-%d %H:%M:%S} UTC"
+)  # None for the table itself, else the GSI name
 
 
 @dataclass
@@ -32,17 +40,38 @@ class DynamoDBModel(ThroughputHooks):
     busy_parts: dict[str, set[Part]] = field(default_factory=dict)
     history: dict[tuple[str, Part], PartHistory] = field(default_factory=dict)
     updates: list[tuple[str, datetime]] = field(default_factory=list)  # every accepted UpdateTable
+    refusals: dict[str, list[Refusal]] = field(default_factory=dict)  # injected, per table, in order
+
+    def refuse_next(self, table_name: str, code: str, message: str = "injected by the engine") -> None:
+        """The next UpdateTable on this table fails with the DynamoDB error ``code``."""
+        self.refusals.setdefault(table_name, []).append(Refusal(code, message))
+
+    def record_decreases(self, table_name: str, part: Part, times: list[datetime]) -> None:
+        """Pretend these decreases happened (a table whose budget was spent before the engine started)."""
+        record = self.history.setdefault((table_name, part), PartHistory())
+        record.decreases.extend(times)
+        record.last_decrease = max([*record.decreases])
 
     def is_updating(self, table_name: str) -> bool:
         return self.clock.now() < self.busy_until.get(
             table_name, datetime.min.replace(tzinfo=self.clock.now().tzinfo)
         )
 
-    def before_update(self, table: Table) -> None:
+    def before_update(self, table: Table, request: dict[str, Any]) -> None:
+        if self.refusals.get(table.name):
+            raise self.refusals[table.name].pop(0)
         if self.is_updating(table.name):
-            raise TableInUse(
-                f"Attempt to change a resource which is still in use: Table is being updated: {table.name}"
+            raise Refusal(
+                "ResourceInUseException",
+                f"Attempt to change a resource which is still in use: Table is being updated: {table.name}",
             )
+        now = self.clock.now()
+        for part, old, new in _requested_changes(table, request):
+            record = self.history.get((table.name, part), PartHistory())
+            count = record.decreases_on(now)
+            if _decreases(old, new) and not decrease_allowed(count, record.last_decrease, now):
+                at = next_decrease_at(count, record.last_decrease, now)
+                raise Refusal("LimitExceededException", LIMIT_MESSAGE.format(count=count, at=at))
 
     def after_update(self, table: Table, before: dict[Part, Any]) -> None:
         now = self.clock.now()
@@ -55,9 +84,9 @@ class DynamoDBModel(ThroughputHooks):
         for part in changed:
             record = self.history.setdefault((table.name, part), PartHistory())
             old, new = before.get(part) or {}, after[part]
-            if any(new.get(k, 0) > old.get(k, 0) for k in new):
+            if _increases(old, new):
                 record.last_increase = now
-            if any(new.get(k, 0) < old.get(k, 0) for k in new):
+            if _decreases(old, new):
                 record.last_decrease = now
                 record.decreases.append(now)
         if changed:
@@ -87,3 +116,32 @@ class DynamoDBModel(ThroughputHooks):
             result["LastDecreaseDateTime"] = record.last_decrease.timestamp()
         result["NumberOfDecreasesToday"] = record.decreases_on(self.clock.now())
         return result
+
+
+def _increases(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    return any(new.get(k, 0) > old.get(k, 0) for k in new)
+
+
+def _decreases(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    return any(new.get(k, 0) < old.get(k, 0) for k in new)
+
+
+def _requested_changes(
+    table: Table, request: dict[str, Any]
+) -> list[tuple[Part, dict[str, Any], dict[str, Any]]]:
+    """(part, current throughput, requested throughput) for the table and each GSI an UpdateTable touches."""
+    changes: list[tuple[Part, dict[str, Any], dict[str, Any]]] = []
+    if request.get("throughput"):
+        changes.append((None, dict(table.throughput), request["throughput"]))
+    indexes = {gsi.name: gsi for gsi in table.global_indexes}
+    for update in request.get("global_index") or []:
+        spec = update.get("Update")
+        if spec and spec["IndexName"] in indexes and spec.get("ProvisionedThroughput"):
+            changes.append(
+                (
+                    spec["IndexName"],
+                    dict(indexes[spec["IndexName"]].throughput),
+                    spec["ProvisionedThroughput"],
+                )
+            )
+    return changes

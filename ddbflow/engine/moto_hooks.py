@@ -6,13 +6,15 @@ moto upgrade moves any of them.
 """
 
 import datetime as _datetime
+import inspect
 import types
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 from unittest import mock
 
-from moto.dynamodb.exceptions import ResourceInUseException
+from moto.core.exceptions import JsonRESTError
+from moto.dynamodb.exceptions import ERROR_TYPE_PREFIX
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table
 from moto.events.models import EventPattern
@@ -53,7 +55,7 @@ def event_matches(pattern: str, event: dict[str, Any]) -> bool:
 class ThroughputHooks:
     """What the engine's DynamoDB model implements; see ddbflow.engine.dynamodb_model."""
 
-    def before_update(self, table: Table) -> None: ...
+    def before_update(self, table: Table, request: dict[str, Any]) -> None: ...
     def after_update(self, table: Table, before: dict[str | None, Any]) -> None: ...
     def decorate(self, table: Table, description: dict[str, Any]) -> None: ...
 
@@ -68,6 +70,7 @@ def patched_moto(clock: VirtualClock, dynamodb: ThroughputHooks) -> Iterator[Non
 
 def _patches(clock: VirtualClock, dynamodb: ThroughputHooks) -> list[tuple[Any, str, Any]]:
     original_update: Callable[..., Table] = DynamoDBBackend.update_table
+    update_signature = inspect.signature(original_update)
     original_describe: Callable[..., dict[str, Any]] = Table.describe
     original_start: Callable[[ExecutionWorker], None] = ExecutionWorker.start
     original_logic: Callable[[ExecutionWorker], None] = ExecutionWorker._execution_logic
@@ -97,10 +100,11 @@ def _patches(clock: VirtualClock, dynamodb: ThroughputHooks) -> list[tuple[Any, 
 
     def update_table(self: DynamoDBBackend, name: str, *args: Any, **kwargs: Any) -> Table:
         table = self.get_table(name)
+        request = update_signature.bind(self, name, *args, **kwargs).arguments
         try:
-            dynamodb.before_update(table)
-        except TableInUse as exc:
-            raise ResourceInUseException(str(exc)) from None
+            dynamodb.before_update(table, request)
+        except Refusal as exc:
+            raise JsonRESTError(ERROR_TYPE_PREFIX + exc.code, exc.message) from None
         before = _throughputs(table)
         updated = original_update(self, name, *args, **kwargs)
         dynamodb.after_update(updated, before)
@@ -123,8 +127,12 @@ def _patches(clock: VirtualClock, dynamodb: ThroughputHooks) -> list[tuple[Any, 
     ]
 
 
-class TableInUse(Exception):
-    """Raised by the DynamoDB model; becomes moto's ResourceInUseException."""
+class Refusal(Exception):
+    """Raised by the DynamoDB model to refuse an UpdateTable; becomes the DynamoDB error ``code``."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code, self.message = code, message
 
 
 def _throughputs(table: Table) -> dict[str | None, Any]:

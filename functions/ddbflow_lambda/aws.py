@@ -1,6 +1,7 @@
 """The AWS edge shared by the handlers: lazily created boto3 clients, ClientErrors re-raised under their
 AWS error code (so ASL can Retry on "ResourceInUseException"), and the control table's items."""
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +12,8 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from .core.errors import AwsError, TableNotFound
+from .core.config import CONFIG_KEY, validate_config
+from .core.errors import AwsError, InvalidConfig, TableNotFound
 from .core.table import throughput_state
 from .core.target import CONSUMED_METRIC, THROTTLE_METRIC, Dimension, Target
 
@@ -91,3 +93,18 @@ def metric_sums(
                 sums[result["Id"]].update(zip(result["Timestamps"], result["Values"], strict=True))
     periods = sorted(sums["consumed"])
     return [sums["consumed"][t] for t in periods], [sums["throttled"].get(t, 0.0) for t in periods]
+
+
+def load_config() -> dict[str, Any]:
+    """The validated config document from the control table (stored as JSON text, see CONFIG_KEY)."""
+    with named_aws_errors():
+        item = control_table().get_item(Key=CONFIG_KEY, ConsistentRead=True).get("Item")
+    if item is None:
+        raise InvalidConfig(
+            "no config loaded: the control table has no CONFIG item (see README, Deploy to AWS)"
+        )
+    try:
+        document = json.loads(item["document"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidConfig(f"the stored config is not JSON: {exc}") from None
+    return validate_config(document)

@@ -45,14 +45,13 @@ def test_alarm_threshold_is_capacity_times_period_times_target() -> None:
 
 
 def test_measure_demand_takes_the_peak_period_and_weights_throttles() -> None:
-    policy = Policy(alarm_period_seconds=60, throttled_request_units=2.0)
-    demand = measure_demand([600.0, 1200.0, 900.0], [0.0, 60.0], policy)
+    demand = measure_demand([600.0, 1200.0, 900.0], [0.0, 60.0], period=60, units_per_throttle=2.0)
     assert demand == Demand(consumed_per_second=20.0, throttled_per_second=2.0, periods=3)
     assert demand.per_second == 22.0
 
 
 def test_no_datapoints_is_no_demand() -> None:
-    assert measure_demand([], [], Policy()) == Demand(0.0, 0.0, 0)
+    assert measure_demand([], [], 60, 1.0) == Demand(0.0, 0.0, 0)
 
 
 @pytest.mark.parametrize("current", [1, 7, 99, 1000, 39999])

@@ -20,12 +20,13 @@ class Demand:
         return self.consumed_per_second + self.throttled_per_second
 
 
-def measure_demand(consumed_sums: list[float], throttle_sums: list[float], policy: Policy) -> Demand:
+def measure_demand(
+    consumed_sums: list[float], throttle_sums: list[float], period: int, units_per_throttle: float
+) -> Demand:
     """Peak per-second demand over aligned per-period Sums of consumed units and throttle events."""
-    period = policy.alarm_period_seconds
     throttle_sums = throttle_sums + [0.0] * (len(consumed_sums) - len(throttle_sums))
     per_period = [
-        (consumed / period, throttled * policy.throttled_request_units / period)
+        (consumed / period, throttled * units_per_throttle / period)
         for consumed, throttled in zip(consumed_sums, throttle_sums, strict=False)
     ]
     if not per_period:

@@ -34,6 +34,13 @@ class Policy:
     throttled_request_units: float = 1.0
     update_deadline_seconds: int = 900
     dry_run: bool = False
+    # scale-down
+    look_back_minutes: int = 60
+    decrease_headroom: float = 0.1
+    decrease_after_low_checks: int = 2
+    min_decrease_fraction: float = 0.2
+    last_decrease_min_fraction: float = 0.5
+    schedules: tuple[dict[str, Any], ...] = ()
 
     @property
     def datapoints_to_alarm(self) -> int:
@@ -45,7 +52,10 @@ class Policy:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Policy":
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        values = {k: v for k, v in data.items() if k in known}
+        if "schedules" in values:
+            values["schedules"] = tuple(values["schedules"])
+        return cls(**values)
 
 
 POLICY_FIELDS = frozenset(f.name for f in fields(Policy))

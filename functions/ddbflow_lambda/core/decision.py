@@ -54,3 +54,31 @@ def error_message(error: dict[str, Any]) -> str:
     except ValueError:
         return cause
     return str(parsed.get("errorMessage", cause)) if isinstance(parsed, dict) else cause
+
+
+SCALE_DOWN_OUTCOME = {"decrease": "decreased", "increase": "increased", "keep": "kept", "skip": "skipped"}
+
+
+def decide_scale_down(state: dict[str, Any]) -> dict[str, Any]:
+    """Outcome of one table or GSI in a scale-down check."""
+    target, plan = state["target"], state.get("plan") or {}
+    label = f"{target['table']}/{target['index']}" if target.get("index") else target["table"]
+    error = state.get("error")
+    result = {"table": target["table"], "index": target.get("index"), "throughput": plan.get("throughput")}
+    if error:
+        name = error.get("Error")
+        if name in ("LimitExceededException", "LeaseHeld"):
+            why = (
+                "decrease budget spent"
+                if name == "LimitExceededException"
+                else "another execution holds the lease"
+            )
+            return result | {
+                "outcome": "skipped",
+                "summary": f"{label} skipped: {why} ({error_message(error)})",
+            }
+        return result | {"outcome": "failed", "summary": f"{label} failed: {name}: {error_message(error)}"}
+    outcome = SCALE_DOWN_OUTCOME[plan["action"]]
+    if (state.get("update") or {}).get("dry_run"):
+        outcome = "dry-run"
+    return result | {"outcome": outcome, "summary": plan["summary"]}

@@ -23,7 +23,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     consumed, throttled = metric_sums(
         Target.from_dict(alarm), dimension, policy.alarm_period_seconds, start, end
     )
-    demand = measure_demand(consumed, throttled, policy)
+    demand = measure_demand(consumed, throttled, policy.alarm_period_seconds, policy.throttled_request_units)
     plan = plan_increase(int(event["table"][dimension]), demand, policy)
     logger.info("capacity planned", extra={"plan": plan.as_dict(), "demand_per_second": demand.per_second})
     # What Update Table and Update Alarms need, in the shape both machines give them.

@@ -7,7 +7,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..aws import control_table, named_aws_errors
-from ..core.decision import decide
+from ..core.decision import decide, decide_scale_down
 from ..observability import logger, metrics
 from .check_cooldown import last_change_key
 
@@ -16,29 +16,30 @@ from .check_cooldown import last_change_key
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     state, now, execution = event["state"], event["now"], event["execution"]
-    decision = decide(state)
-    alarm, table = state["alarm"], control_table().name
+    scale_up = "alarm" in state  # scale-up states carry the alarm; scale-down items carry a target
+    decision = decide(state) if scale_up else decide_scale_down(state)
+    target, table = state["alarm"] if scale_up else state["target"], control_table().name
     # resource.meta.client serializes plain Python values itself.
     writes: list[dict[str, Any]] = [
         {
             "Put": {
                 "TableName": table,
                 "Item": {
-                    "pk": f"TABLE#{alarm['table']}",
-                    "sk": f"DECISION#{now}#{execution}",
+                    "pk": f"TABLE#{target['table']}",
+                    "sk": f"DECISION#{now}#{execution}#{target.get('index') or ''}",
                     "outcome": decision["outcome"],
                     "summary": decision["summary"],
                 },
             }
         }
     ]
-    if decision["outcome"] == "increased":
+    if scale_up and decision["outcome"] == "increased":
         writes.append(
             {
                 "Put": {
                     "TableName": table,
                     "Item": {
-                        **last_change_key(alarm),
+                        **last_change_key(target),
                         "increased_at": now,
                         "capacity": decision["to"],
                     },
@@ -50,7 +51,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             {
                 "Delete": {
                     "TableName": table,
-                    "Key": {"pk": f"TABLE#{alarm['table']}", "sk": "LEASE"},
+                    "Key": {"pk": f"TABLE#{target['table']}", "sk": "LEASE"},
                     "ConditionExpression": "#owner = :owner",
                     "ExpressionAttributeNames": {"#owner": "owner"},
                     "ExpressionAttributeValues": {":owner": state["lease"]["owner"]},

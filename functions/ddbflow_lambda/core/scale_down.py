@@ -1,0 +1,136 @@
+"""The scale-down planner: per table or GSI, decide whether a decrease now is worth one of the scarce
+daily decreases, and to what capacity. One decrease covers read and write together, so both are planned
+at once and applied in one UpdateTable."""
+
+import math
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from .budget import decrease_allowed, decreases_left_today, next_decrease_at, next_utc_midnight
+from .config import Policy
+from .target import DIMENSIONS, UNIT_LABEL, Dimension
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def effective_min(policy: Policy, now: datetime) -> tuple[int, str | None]:
+    """min_capacity, raised by any scheduled window active at ``now`` (UTC); and that window's name."""
+    best, name = policy.min_capacity, None
+    clock = now.strftime("%H:%M")
+    for window in policy.schedules:
+        active = DAYS[now.weekday()] in window.get("days", DAYS) and window["start"] <= clock < window["end"]
+        if active and window["min_capacity"] > best:
+            best, name = window["min_capacity"], window["name"]
+    return min(best, policy.max_capacity), name
+
+
+@dataclass(frozen=True)
+class DimensionPlan:
+    dimension: Dimension
+    current: int
+    new: int  # what this dimension wants; a decrease here is only a candidate until the budget agrees
+    kind: str  # "increase", "decrease", "keep"
+    reason: str
+    low_checks: int
+
+
+def plan_dimension(
+    dimension: Dimension, current: int, peak_demand: float, policy: Policy, low_checks: int, now: datetime
+) -> DimensionPlan:
+    floor, window = effective_min(policy, now)
+    if current < floor:
+        why = f"window {window!r} requires ≥ {floor}" if window else f"below min_capacity {floor}"
+        return DimensionPlan(dimension, current, floor, "increase", why, 0)
+    needed = math.ceil(round(peak_demand / policy.target_utilization * (1 + policy.decrease_headroom), 6))
+    wanted = min(policy.max_capacity, max(floor, needed))
+    demand = f"peak {peak_demand:.1f}/s in {policy.look_back_minutes} min"
+    if current > policy.max_capacity:
+        return DimensionPlan(
+            dimension, current, wanted, "decrease", f"above max_capacity {policy.max_capacity}", 0
+        )
+    if wanted >= current:
+        return DimensionPlan(dimension, current, current, "keep", f"{demand} needs {wanted}", 0)
+    drop = (current - wanted) / current
+    if drop < policy.min_decrease_fraction:
+        why = f"{demand}; {current} → {wanted} saves only {drop:.0%} (< {policy.min_decrease_fraction:.0%})"
+        return DimensionPlan(dimension, current, current, "keep", why, 0)
+    low_checks += 1
+    if low_checks < policy.decrease_after_low_checks:
+        why = f"{demand}; low for {low_checks} of {policy.decrease_after_low_checks} checks"
+        return DimensionPlan(dimension, current, current, "keep", why, low_checks)
+    floor_note = f", window {window!r} min {floor}" if window and wanted == floor else ""
+    return DimensionPlan(dimension, current, wanted, "decrease", f"{demand}{floor_note}", low_checks)
+
+
+def plan_target(
+    label: str,
+    dimensions: dict[Dimension, DimensionPlan],
+    policies: dict[Dimension, Policy],
+    decreases_today: int,
+    last_decrease: datetime | None,
+    now: datetime,
+) -> dict[str, Any]:
+    """Combine the read and write plans into one decision about one table or GSI."""
+    wants_decrease = [p for p in dimensions.values() if p.kind == "decrease"]
+    budget_note = ""
+    if wants_decrease:
+        left = decreases_left_today(decreases_today, last_decrease, now)
+        hours_left = (next_utc_midnight(now) - now).total_seconds() / 3600
+        biggest_drop = max((p.current - p.new) / p.current for p in wants_decrease)
+        reserve = min(policies[p.dimension].last_decrease_min_fraction for p in wants_decrease)
+        if not decrease_allowed(decreases_today, last_decrease, now):
+            at = next_decrease_at(decreases_today, last_decrease, now)
+            budget_note = (
+                f"decrease budget spent ({decreases_today} today), next allowed {at:%Y-%m-%d %H:%M} UTC"
+            )
+        elif left <= 1 and hours_left > 1 and biggest_drop < reserve:
+            budget_note = (
+                f"keeping the last decrease of the UTC day for a drop ≥ {reserve:.0%} "
+                f"(this one {biggest_drop:.0%})"
+            )
+        if budget_note:
+            dimensions = {
+                d: replace(p, new=p.current, kind="keep") if p.kind == "decrease" else p
+                for d, p in dimensions.items()
+            }
+    changed = [p for p in dimensions.values() if p.new != p.current]
+    if any(p.new < p.current for p in changed):
+        action = "decrease"
+    elif changed:
+        action = "increase"
+    else:
+        action = "skip" if budget_note else "keep"
+    parts = [_describe(p, label) for p in dimensions.values()]
+    saving = sum(p.current - p.new for p in changed if p.new < p.current)
+    if action == "decrease":
+        hours = (next_utc_midnight(now) - now).total_seconds() / 3600
+        parts.append(
+            f"saves {saving * hours:,.0f} unit-hours before UTC midnight; "
+            f"{decreases_left_today(decreases_today, last_decrease, now) - 1} decreases left today"
+        )
+    if budget_note:
+        parts.append(budget_note)
+    summary = {"decrease": "decreased", "increase": "increased", "keep": "kept", "skip": "skipped"}[action]
+    return {
+        "action": action,
+        "throughput": {p.dimension: p.new for p in dimensions.values()},
+        "dimensions": {d: asdict(p) for d, p in dimensions.items()},
+        "alarms": [
+            {"dimension": p.dimension, "capacity": p.new, "policy": policies[p.dimension].as_dict()}
+            for p in changed
+        ],
+        "low_checks": {d: p.low_checks for d, p in dimensions.items()},
+        "summary": f"{label} {summary}: " + "; ".join(parts),
+    }
+
+
+def _describe(plan: DimensionPlan, label: str) -> str:
+    unit = UNIT_LABEL[plan.dimension]
+    if plan.new != plan.current:
+        return f"{unit} {plan.current} → {plan.new} ({plan.reason})"
+    return f"{unit} kept at {plan.current} ({plan.reason})"
+
+
+def dimension_policies(policies: dict[str, Any]) -> dict[Dimension, Policy]:
+    return {d: Policy.from_dict(policies[d]) for d in DIMENSIONS}

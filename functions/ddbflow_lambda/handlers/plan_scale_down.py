@@ -1,0 +1,37 @@
+"""Plan Scale-Down: is a decrease now worth one of the table's or GSI's scarce daily decreases? The
+hysteresis counters (consecutive low checks) survive between executions in the control table."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ..aws import control_table, named_aws_errors, parse_time
+from ..core.scale_down import dimension_policies, plan_dimension, plan_target
+from ..core.target import Target
+from ..observability import logger
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    target, table, now = Target.from_dict(event["target"]), event["table"], parse_time(event["now"])
+    policies = dimension_policies(event["policies"])
+    key = {"pk": f"TABLE#{target.table}", "sk": f"LOW#{target.index or ''}"}
+    with named_aws_errors():
+        counters = control_table().get_item(Key=key, ConsistentRead=True).get("Item", {})
+    plans = {
+        dimension: plan_dimension(
+            dimension, int(table[dimension]), float(event["demand"][dimension]), policy,
+            int(counters.get(dimension, 0)), now,
+        )
+        for dimension, policy in policies.items()
+    }  # fmt: skip
+    last_decrease = parse_time(table["last_decrease"]) if table.get("last_decrease") else None
+    plan = plan_target(target.label, plans, policies, int(table["decreases_today"]), last_decrease, now)
+    with named_aws_errors():
+        control_table().put_item(Item=key | plan["low_checks"])
+    logger.info(plan["summary"], extra={"plan": plan})
+    read = policies["read"]
+    return plan | {
+        "dry_run": read.dry_run or policies["write"].dry_run,
+        "deadline_seconds": read.update_deadline_seconds,
+    }
