@@ -18,7 +18,8 @@ Part = str | None
 LIMIT_MESSAGE = (
     "Subscriber limit exceeded: Provisioned throughput decreases are limited within a given UTC day. "
     "After the first 4 decreases, each subsequent decrease in the same UTC day can be performed at most once "
-    "every 60 minutes. Number of decreases today: {count}. Next decrease can be made at {at:%Y-%m-%d %H:%M:%S} UTC"
+    "every 60 minutes. Number of decreases today: {count}. "
+    "Next decrease can be made at {at:%Y-%m-%d %H:%M:%S} UTC"
 )  # None for the table itself, else the GSI name
 
 
