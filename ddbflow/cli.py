@@ -15,7 +15,7 @@ from ddbflow_lambda.core.target import DIMENSIONS, Dimension, Target
 
 from .engine import Engine, Execution, Flow
 from .history import history_table
-from .world import CONFIG, WORLD, read_json, seed
+from .world import CONFIG, SCHEDULE, WORLD, read_json, seed
 
 app = typer.Typer(
     help="DynamoDB capacity and cache workflows on Step Functions, run locally.", no_args_is_help=True
@@ -35,7 +35,7 @@ Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show the handler
 
 @app.command()
 def run(
-    machine: Annotated[str, typer.Argument(help="scale-up")],
+    machine: Annotated[str, typer.Argument(help="scale-up | scale-down")],
     input_file: InputFile,
     config: ConfigFile = CONFIG,
     world: WorldFile = WORLD,
@@ -60,7 +60,8 @@ def run(
 
 @app.command()
 def demo(runs: Annotated[int, typer.Option(help="Extra runs to time a local scale-up")] = 5) -> None:
-    """A CloudWatch alarm on a provisioned table starts a scale-up execution on the embedded engine."""
+    """A CloudWatch alarm on a provisioned table starts a scale-up execution on the embedded engine; then
+    the scheduled scale-down check runs over every managed table and GSI."""
     orders = Target("orders")
     with Engine() as engine:
         seed(engine, read_json(CONFIG), read_json(WORLD), traffic=False)
@@ -83,11 +84,17 @@ def demo(runs: Annotated[int, typer.Option(help="Extra runs to time a local scal
             f"orders WCU [bold]{before} → {after}[/bold]; alarm threshold {threshold_before:g} → "
             f"{threshold_after:g}; table {engine.capacity(orders)['table_status']}"
         )
+        console.rule("Scale-down: the scheduled check over every managed table and GSI, 15 minutes later")
+        engine.clock.advance(15 * 60)
+        check = engine.run("scale-down", read_json(SCHEDULE))
+        show(check)
+        for decision in (check.output or {}).get("decisions", []):
+            console.print(f"  • {decision['summary']}")
         wall = [_timed_manual_run(engine, dimension) for dimension in DIMENSIONS * runs]
-    console.print(
-        f"Median wall time of one local scale-up execution: {statistics.median(wall) * 1000:.0f} ms"
-    )
-    raise typer.Exit(0 if execution.status == "SUCCEEDED" and after > before else 1)
+    median = statistics.median(wall) * 1000
+    console.print(f"Median wall time of one local scale-up execution: {median:.0f} ms")
+    ok = execution.status == "SUCCEEDED" and after > before and check.status == "SUCCEEDED"
+    raise typer.Exit(0 if ok else 1)
 
 
 def _timed_manual_run(engine: Engine, dimension: Dimension) -> float:

@@ -21,31 +21,40 @@ class Visit:
 
 
 def visits(events: list[dict[str, Any]]) -> list[Visit]:
-    """Fold the raw history events into state visits."""
+    """Fold the raw history events into state visits. Each event names the event that led to it
+    (previousEventId), so the interleaved events of parallel Map iterations land in the right visit."""
     result: list[Visit] = []
+    owner: dict[int, tuple[Visit | None, int | None]] = {}  # event id → (its visit, its Map iteration)
     for event in events:
         kind, at = event["type"], _time(event["timestamp"])
+        visit, iteration = owner.get(event.get("previousEventId", 0), (None, None))
+        if started := event.get("mapIterationStartedEventDetails"):
+            iteration = started.get("index")
         if entered := event.get("stateEnteredEventDetails"):
-            if result and result[-1].kind == "Choice":
-                result[-1].result = f"→ {entered['name']}"
-            result.append(Visit(entered["name"], kind.removesuffix("StateEntered"), at))
-            continue
-        if not result:
-            continue
-        visit = result[-1]
-        if kind == "LambdaFunctionScheduled":
-            visit.attempts += 1
-        elif details := event.get("lambdaFunctionSucceededEventDetails"):
-            visit.result = _compact(details.get("output", ""))
-        elif details := (
-            event.get("lambdaFunctionFailedEventDetails") or event.get("executionFailedEventDetails")
-        ):
-            visit.errors.append(f"{details.get('error')}: {_cause(details.get('cause', ''))}")
-        elif exited := event.get("stateExitedEventDetails"):
-            visit.exited = at
-            if visit.kind in ("Pass", "Succeed") and not visit.result:
-                visit.result = _compact(exited.get("output", ""))
+            if visit and visit.kind == "Choice":
+                visit.result = f"→ {entered['name']}"
+            label = entered["name"] if iteration is None else f"[{iteration}] {entered['name']}"
+            visit = Visit(label, kind.removesuffix("StateEntered"), at)
+            result.append(visit)
+        elif visit is not None:
+            _apply(visit, kind, at, event)
+        owner[event["id"]] = (visit, iteration)
     return result
+
+
+def _apply(visit: Visit, kind: str, at: datetime, event: dict[str, Any]) -> None:
+    if kind == "LambdaFunctionScheduled":
+        visit.attempts += 1
+    elif details := event.get("lambdaFunctionSucceededEventDetails"):
+        visit.result = _compact(details.get("output", ""))
+    elif details := (
+        event.get("lambdaFunctionFailedEventDetails") or event.get("executionFailedEventDetails")
+    ):
+        visit.errors.append(f"{details.get('error')}: {_cause(details.get('cause', ''))}")
+    elif exited := event.get("stateExitedEventDetails"):
+        visit.exited = at
+        if visit.kind in ("Pass", "Succeed") and not visit.result:
+            visit.result = _compact(exited.get("output", ""))
 
 
 def history_table(events: list[dict[str, Any]], width: int = 100) -> Table:

@@ -12,6 +12,7 @@ from .engine.engine import PROJECT_ROOT
 
 CONFIG = PROJECT_ROOT / "config" / "example.json"
 WORLD = PROJECT_ROOT / "config" / "local-world.json"
+SCHEDULE = PROJECT_ROOT / "events" / "schedule.json"
 
 
 def read_json(path: Path) -> Any:

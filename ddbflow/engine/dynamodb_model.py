@@ -14,13 +14,13 @@ from ddbflow_lambda.core.budget import decrease_allowed, next_decrease_at
 from .clock import VirtualClock
 from .moto_hooks import Refusal, ThroughputHooks
 
-Part = str | None
+Part = str | None  # None for the table itself, else the GSI name
 LIMIT_MESSAGE = (
     "Subscriber limit exceeded: Provisioned throughput decreases are limited within a given UTC day. "
     "After the first 4 decreases, each subsequent decrease in the same UTC day can be performed at most once "
     "every 60 minutes. Number of decreases today: {count}. "
     "Next decrease can be made at {at:%Y-%m-%d %H:%M:%S} UTC"
-)  # None for the table itself, else the GSI name
+)
 
 
 @dataclass

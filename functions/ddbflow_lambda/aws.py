@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 import boto3
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from .core.config import CONFIG_KEY, validate_config
@@ -17,15 +18,19 @@ from .core.errors import AwsError, InvalidConfig, TableNotFound
 from .core.table import throughput_state
 from .core.target import CONSUMED_METRIC, THROTTLE_METRIC, Dimension, Target
 
+# One attempt per call: retries are declared in the ASL (visible in the console, with backoff), not hidden
+# in the SDK — and LimitExceededException, which botocore would retry, is final.
+NO_SDK_RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 1})
+
 
 @cache
 def client(service: str) -> Any:
-    return boto3.client(service)
+    return boto3.client(service, config=NO_SDK_RETRIES)
 
 
 @cache
 def control_table() -> Any:
-    return boto3.resource("dynamodb").Table(os.environ["CONTROL_TABLE"])
+    return boto3.resource("dynamodb", config=NO_SDK_RETRIES).Table(os.environ["CONTROL_TABLE"])
 
 
 @cache

@@ -45,7 +45,18 @@ def test_run_rejects_bad_json_and_unknown_machines_clearly(tmp_path: Path) -> No
     assert (result.exit_code, "unknown machine 'scale-sideways'" in result.output) == (2, True)
 
 
-def test_demo_shows_the_alarm_driven_scale_up() -> None:
+def test_demo_shows_the_alarm_driven_scale_up_and_the_scale_down_check() -> None:
     result = runner.invoke(app, ["demo", "--runs", "1"], env={"COLUMNS": "300"})
     assert result.exit_code == 0, result.output
     assert "orders WCU 100 → 146; alarm threshold 4200 → 6132; table ACTIVE" in result.output
+    assert "sessions decreased: RCU 100 → 5" in result.output
+    assert "orders decreased: RCU 50 → 25 (peak 0.0/s in 60 min); WCU kept at 146" in result.output
+
+
+def test_run_scale_down_names_each_table_and_index_with_its_decision() -> None:
+    result = runner.invoke(
+        app, ["run", "scale-down", "--input", str(EVENTS / "schedule.json")], env={"COLUMNS": "300"}
+    )
+    assert result.exit_code == 0, result.output
+    for target in ("orders", "orders/by-customer", "sessions"):
+        assert f'"summary": "{target} ' in result.output

@@ -128,9 +128,9 @@ def test_sns_wrapped_alarm_scales_like_the_eventbridge_one(engine: Engine) -> No
 
 
 def test_step_rule_is_the_original_blogs(engine: Engine) -> None:
-    # sessions uses rule "step" with scale_up_step 0.5: 10 → 15 whatever the demand
+    # sessions uses rule "step" with scale_up_step 0.5: 100 → 150 whatever the demand
     execution = engine.run("scale-up", {"table": "sessions", "dimension": "write"})
-    assert (execution.output["from"], execution.output["to"]) == (10, 15)
+    assert (execution.output["from"], execution.output["to"]) == (100, 150)
 
 
 def test_dry_run_decides_but_changes_nothing(engine: Engine, config: dict[str, Any]) -> None:

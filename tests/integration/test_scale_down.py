@@ -1,0 +1,150 @@
+"""The real scale_down.asl.json on the embedded engine: a Map over every managed table and GSI."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from ddbflow.engine import Engine, Execution
+from ddbflow.world import CONFIG, WORLD, read_json, seed
+from ddbflow_lambda.core.target import Target
+from helpers import load_event
+
+TUESDAY_1400 = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
+MONDAY_0830 = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
+
+
+def world_engine(start: datetime, **config_changes: Any) -> Engine:
+    """orders busy (RCU 50, WCU 100) with an idle-for-writes GSI, sessions idle at 100/100, and archive
+    idle at 50/50 whose decreases for today are already spent."""
+    config = read_json(CONFIG)
+    config["tables"]["archive"] = {}
+    config["defaults"].update(config_changes)
+    world = read_json(WORLD)
+    world["tables"]["archive"] = {"read": 50, "write": 50}
+    world["traffic"].append({"table": "archive", "dimension": "read", "consumed_per_second": 1})
+    engine = Engine(start=start)
+    engine.__enter__()
+    seed(engine, config, world)
+    recent = engine.clock.now() - timedelta(minutes=10)
+    engine.dynamodb_model.record_decreases(
+        "archive", None, [recent - timedelta(hours=h) for h in (3, 2, 1, 0)]
+    )
+    return engine
+
+
+@pytest.fixture
+def afternoon() -> Iterator[Engine]:
+    engine = world_engine(TUESDAY_1400)
+    yield engine
+    engine.__exit__()
+
+
+def by_target(execution: Execution) -> dict[str, dict[str, Any]]:
+    assert execution.status == "SUCCEEDED", execution.cause
+    return {d["table"] + (f"/{d['index']}" if d["index"] else ""): d for d in execution.output["decisions"]}
+
+
+def test_one_run_decreases_the_idle_keeps_the_busy_and_skips_the_spent(afternoon: Engine) -> None:
+    decisions = by_target(afternoon.run("scale-down", load_event("schedule.json")))
+    assert {name: d["outcome"] for name, d in decisions.items()} == {
+        "orders": "kept",
+        "orders/by-customer": "decreased",
+        "sessions": "decreased",
+        "archive": "skipped",
+    }
+    # sessions: peak 12 RCU/s, 3 WCU/s → ceil(12 / 0.7 × 1.1) = 19 and 5, in one UpdateTable
+    assert afternoon.capacity(Target("sessions"))["read"] == 19
+    assert afternoon.capacity(Target("sessions"))["write"] == 5
+    assert afternoon.capacity(Target("orders", "by-customer"))["write"] == 5
+    assert afternoon.capacity(Target("orders", "by-customer"))["read"] == 20  # 23/s of demand: kept
+    assert (afternoon.capacity(Target("orders"))["read"], afternoon.capacity(Target("orders"))["write"]) == (
+        50,
+        100,
+    )
+    assert afternoon.capacity(Target("archive"))["read"] == 50
+    assert (
+        "decrease budget spent (4 today), next allowed 2026-11-24 14:52 UTC"
+        in decisions["archive"]["summary"]
+    )
+    assert "sessions decreased: RCU 100 → 19" in decisions["sessions"]["summary"]
+    assert "WCU 100 → 5" in decisions["sessions"]["summary"]
+    assert len(afternoon.dynamodb_model.updates) == 2
+    # the alarms follow the new capacity: 19 × 60 × 0.7
+    assert afternoon.alarm("ddbflow-sessions::read-high")["Threshold"] == 798.0
+    assert afternoon.capacity(Target("sessions"))["decreases_today"] == 1
+
+
+def test_pre_warm_window_raises_min() -> None:
+    engine = world_engine(MONDAY_0830)
+    try:
+        decisions = by_target(engine.run("scale-down", load_event("schedule.json")))
+        assert decisions["orders"]["outcome"] == "increased"
+        assert "WCU 100 → 300 (window 'weekday pre-warm' requires ≥ 300)" in decisions["orders"]["summary"]
+        assert engine.capacity(Target("orders"))["write"] == 300
+    finally:
+        engine.__exit__()
+
+
+def test_limit_exceeded_is_a_recorded_skip_never_a_retry(afternoon: Engine) -> None:
+    afternoon.dynamodb_model.refuse_next("sessions", "LimitExceededException", "Subscriber limit exceeded")
+    decisions = by_target(afternoon.run("scale-down", {"tables": ["sessions"]}))
+    assert decisions["sessions"]["outcome"] == "skipped"
+    assert "decrease budget spent (Subscriber limit exceeded)" in decisions["sessions"]["summary"]
+    attempts = [i for i in afternoon.lambdas.invocations if i.function == "UpdateTableFunction"]
+    assert [i.error for i in attempts] == ["LimitExceededException"]
+    assert afternoon.capacity(Target("sessions"))["read"] == 100
+    lease = {"pk": {"S": "TABLE#sessions"}, "sk": {"S": "LEASE"}}
+    assert "Item" not in afternoon.dynamodb.get_item(TableName="ControlTable", Key=lease)
+
+
+def test_hysteresis_waits_for_consecutive_low_checks_across_executions() -> None:
+    engine = world_engine(TUESDAY_1400, decrease_after_low_checks=2)
+    try:
+        first = by_target(engine.run("scale-down", {"tables": ["sessions"]}))["sessions"]
+        assert first["outcome"] == "kept"
+        assert "low for 1 of 2 checks" in first["summary"]
+        engine.clock.advance(15 * 60)
+        second = by_target(engine.run("scale-down", {"tables": ["sessions"]}))["sessions"]
+        assert second["outcome"] == "decreased"
+    finally:
+        engine.__exit__()
+
+
+@pytest.mark.parametrize(
+    ("payload", "error", "state"),
+    [
+        ({"hello": "world"}, "MalformedEvent", "Reject Malformed Event"),
+        ({"tables": "orders"}, "MalformedEvent", "Reject Malformed Event"),
+        ({"tables": ["payments"]}, "TableNotManaged", "Reject Unmanaged Table"),
+    ],
+)
+def test_bad_input_is_a_named_failure(afternoon: Engine, payload: Any, error: str, state: str) -> None:
+    execution = afternoon.run("scale-down", payload)
+    assert (execution.status, execution.error, execution.states_entered[-1]) == ("FAILED", error, state)
+    assert afternoon.dynamodb_model.updates == []
+
+
+def test_engine_refuses_decreases_exactly_when_aws_would(engine: Engine) -> None:
+    def decrease(to: int, index: str | None = None) -> None:
+        throughput = {"ReadCapacityUnits": to, "WriteCapacityUnits": to}
+        if index:
+            update = {"Update": {"IndexName": index, "ProvisionedThroughput": throughput}}
+            engine.dynamodb.update_table(TableName="orders", GlobalSecondaryIndexUpdates=[update])
+        else:
+            engine.dynamodb.update_table(TableName="orders", ProvisionedThroughput=throughput)
+        engine.clock.advance(60)  # past UPDATING
+
+    for capacity in (45, 40, 35, 30):
+        decrease(capacity)
+    with pytest.raises(ClientError, match="LimitExceededException") as refused:
+        decrease(25)
+    assert "Number of decreases today: 4" in str(refused.value)
+    decrease(19, index="by-customer")  # each GSI has a budget of its own
+    engine.clock.advance(3600)
+    decrease(25)  # an hour after the last one
+    with pytest.raises(ClientError, match="LimitExceededException"):
+        decrease(20)
+    assert engine.capacity(Target("orders"))["decreases_today"] == 5

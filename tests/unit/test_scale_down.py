@@ -1,0 +1,78 @@
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from ddbflow_lambda.core.config import Policy
+from ddbflow_lambda.core.scale_down import effective_min, plan_dimension, plan_target
+
+MONDAY_0830 = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)  # 2026-11-23 is a Monday
+PREWARM = {"name": "pre-warm", "days": ["mon", "tue", "wed", "thu", "fri"], "start": "08:00", "end": "10:00",
+           "min_capacity": 500}  # fmt: skip
+POLICY = Policy(min_capacity=5, max_capacity=1000, target_utilization=0.7, decrease_headroom=0.1,
+                decrease_after_low_checks=1, min_decrease_fraction=0.2)  # fmt: skip
+
+
+def target_plan(read: Any, write: Any, decreases: int = 0, last: datetime | None = None, **kw: Any) -> dict:
+    policies = {"read": POLICY, "write": POLICY}
+    return plan_target(
+        "t", {"read": read, "write": write}, policies, decreases, last, kw.get("now", MONDAY_0830)
+    )
+
+
+def test_floor_is_peak_demand_over_target_plus_headroom() -> None:
+    plan = plan_dimension("read", 100, 14.0, POLICY, 0, MONDAY_0830)
+    assert (plan.kind, plan.new) == ("decrease", 22)  # ceil(14 / 0.7 × 1.1)
+
+
+def test_busy_or_small_dips_are_kept() -> None:
+    assert plan_dimension("read", 100, 69.0, POLICY, 0, MONDAY_0830).kind == "keep"
+    small = plan_dimension("read", 100, 60.0, POLICY, 3, MONDAY_0830)  # → 95: saves 5 %
+    assert (small.kind, small.low_checks) == ("keep", 0)
+    assert "saves only 5%" in small.reason
+
+
+def test_hysteresis_needs_consecutive_low_checks() -> None:
+    policy = Policy(decrease_after_low_checks=3)
+    first = plan_dimension("read", 100, 1.0, policy, 0, MONDAY_0830)
+    third = plan_dimension("read", 100, 1.0, policy, 2, MONDAY_0830)
+    assert (first.kind, first.low_checks, third.kind) == ("keep", 1, "decrease")
+    assert "low for 1 of 3 checks" in first.reason
+
+
+def test_scheduled_window_raises_min_inside_it_only() -> None:
+    policy = Policy(min_capacity=5, schedules=(PREWARM,))
+    assert effective_min(policy, MONDAY_0830) == (500, "pre-warm")
+    assert effective_min(policy, MONDAY_0830 + timedelta(hours=2)) == (5, None)
+    assert effective_min(policy, MONDAY_0830 - timedelta(days=1)) == (5, None)  # Sunday
+    raised = plan_dimension("write", 100, 1.0, policy, 0, MONDAY_0830)
+    assert (raised.kind, raised.new) == ("increase", 500)
+    assert "window 'pre-warm' requires ≥ 500" in raised.reason
+
+
+def test_one_update_decreases_both_dimensions_and_reports_the_saving() -> None:
+    plan = target_plan(plan_dimension("read", 100, 1.0, POLICY, 0, MONDAY_0830),
+                       plan_dimension("write", 200, 1.0, POLICY, 0, MONDAY_0830))  # fmt: skip
+    assert plan["action"] == "decrease"
+    assert plan["throughput"] == {"read": 5, "write": 5}
+    assert {a["dimension"] for a in plan["alarms"]} == {"read", "write"}
+    assert (
+        "saves 4,495 unit-hours before UTC midnight; 18 decreases left today" in plan["summary"]
+    )  # 290 × 15.5 h
+
+
+def test_spent_budget_is_a_skip_that_says_when_the_next_decrease_is_allowed() -> None:
+    read = plan_dimension("read", 100, 1.0, POLICY, 0, MONDAY_0830)
+    plan = target_plan(read, plan_dimension("write", 5, 1.0, POLICY, 0, MONDAY_0830), 4,
+                       MONDAY_0830 - timedelta(minutes=10))  # fmt: skip
+    assert plan["action"] == "skip"
+    assert plan["throughput"] == {"read": 100, "write": 5}
+    assert "next allowed 2026-11-23 09:20 UTC" in plan["summary"]
+
+
+def test_last_decrease_of_the_day_is_kept_for_a_big_drop() -> None:
+    late = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
+    small = plan_dimension("read", 100, 40.0, POLICY, 0, late)  # → 63: a 37 % drop
+    big = plan_dimension("read", 100, 1.0, POLICY, 0, late)
+    keep = plan_dimension("write", 5, 1.0, POLICY, 0, late)
+    last_hour = late - timedelta(hours=1)
+    assert target_plan(small, keep, 26, last_hour, now=late)["action"] == "skip"
+    assert target_plan(big, keep, 26, last_hour, now=late)["action"] == "decrease"
