@@ -35,14 +35,15 @@ Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show the handler
 
 @app.command()
 def run(
-    machine: Annotated[str, typer.Argument(help="scale-up | scale-down")],
+    machine: Annotated[str, typer.Argument(help="scale-up | scale-down | cache-rebuild")],
     input_file: InputFile,
     config: ConfigFile = CONFIG,
     world: WorldFile = WORLD,
     verbose: Verbose = False,
 ) -> None:
-    """Start one execution on the embedded engine, wait for it and print its history and output.
-    Exits 0 only when the execution SUCCEEDED."""
+    """Start one execution on the embedded engine, wait for it and print its history and output. A
+    DynamoDB stream event (events/ttl-remove.json) goes through the stream's event source mapping and
+    starter function instead. Exits 0 only when every execution SUCCEEDED."""
     try:
         payload = json.loads(input_file.read_text())
     except ValueError as exc:
@@ -53,9 +54,40 @@ def run(
             console.print(f"[red]unknown machine {machine!r}; known: {', '.join(engine.machines)}[/red]")
             raise typer.Exit(2)
         seed(engine, read_json(config), read_json(world))
-        execution = engine.run(machine, payload)
-    show(execution)
-    raise typer.Exit(0 if execution.status == "SUCCEEDED" else 1)
+        if _is_stream_event(payload):
+            executions = _deliver(engine, payload)
+        else:
+            executions = [engine.run(machine, payload)]
+    for execution in executions:
+        show(execution)
+    raise typer.Exit(0 if all(e.status == "SUCCEEDED" for e in executions) else 1)
+
+
+def _is_stream_event(payload: Any) -> bool:
+    records = payload.get("Records") if isinstance(payload, dict) else None
+    return (
+        isinstance(records, list)
+        and bool(records)
+        and all(r.get("eventSource") == "aws:dynamodb" for r in records)
+    )
+
+
+def _deliver(engine: Engine, event: dict[str, Any]) -> list[Execution]:
+    """A DynamoDB stream event goes where the stream would take it: through the event source mapping
+    (its filter included) to the starter function, which starts the executions."""
+    for delivery in engine.streams.deliver(event):
+        key = json.dumps(delivery.key, separators=(",", ":"))
+        outcome = delivery.outcome if delivery.outcome != "processed" else "delivered to the starter function"
+        style = "yellow" if "filtered" in outcome else "green"
+        console.print(f"[{style}]{delivery.event_name} {key}: {outcome}[/{style}]")
+    executions = engine.settle()
+    if not executions:
+        console.print("[yellow]Recorded skip: no execution started (not a TTL deletion).[/yellow]")
+    for execution in executions:
+        if isinstance(execution.output, dict) and "key" in execution.output:
+            entry = engine.get_plain(engine.names["CacheTable"], {"key": execution.output["key"]})
+            console.print(Panel(json.dumps(entry, indent=2, ensure_ascii=False), title="Rebuilt cache entry"))
+    return executions
 
 
 @app.command()

@@ -25,6 +25,13 @@ def seed(engine: Engine, config: dict[str, Any], world: dict[str, Any], *, traff
         indexes = {index: (t["read"], t["write"]) for index, t in table.get("indexes", {}).items()}
         engine.create_table(name, table["read"], table["write"], indexes)
     engine.put_alarms()
+    for product in world.get("products", []):
+        engine.put_item(engine.names["ProductsTable"], product)
+    for entry in world.get("cache", []):
+        expires_at = int(engine.clock.now().timestamp()) + entry["expires_in_seconds"]
+        engine.put_item(
+            engine.names["CacheTable"], {"key": entry["key"], "value": [], "expires_at": expires_at}
+        )
     if traffic:
         flows = [
             Flow(

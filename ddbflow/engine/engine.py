@@ -8,11 +8,13 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import boto3
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from moto import mock_aws
 
 from ddbflow_lambda.core.alarms import alarm_definition
@@ -26,6 +28,7 @@ from .clock import VirtualClock
 from .dynamodb_model import DynamoDBModel
 from .lambdas import LambdaRuntime
 from .moto_hooks import event_matches, patched_moto
+from .streams import Delivery, Streams
 from .template import Resolver, Template
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -59,6 +62,12 @@ class Execution:
         return [e["stateEnteredEventDetails"]["name"] for e in self.events if "stateEnteredEventDetails" in e]
 
 
+def _plain_number(value: Any) -> int | float:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"not JSON serializable: {value!r}")
+
+
 def machine_key(logical_id: str) -> str:
     """ScaleUpStateMachine → scale-up: the name users type."""
     return re.sub(r"(?<!^)(?=[A-Z])", "-", logical_id.removesuffix("StateMachine")).lower()
@@ -79,15 +88,21 @@ class Engine:
         self.dynamodb_model = DynamoDBModel(self.clock, updating_seconds)
         self.template = Template.load(root)
         self.log_level = log_level
-        # Ref of a state machine is its ARN; of anything else, here, its logical id.
+        # Ref of a state machine is its ARN, of a queue its URL (set when created), else the logical id.
         self.names = {logical: logical for logical in self.template.resources} | {
             logical: f"arn:aws:states:{region}:{ACCOUNT}:stateMachine:{logical}"
             for logical in self.template.state_machines
         }
-        self.arns = {logical: self._function_arn(logical) for logical in self.template.functions}
-        self.resolve = Resolver(self.template, region, ACCOUNT, self.names, self.arns)
-        self.lambdas = LambdaRuntime(self.template.functions, lambda name: self.arns[name], self.clock)
+        self.attributes: dict[tuple[str, str], str] = {
+            (logical, "Arn"): f"arn:aws:lambda:{region}:{ACCOUNT}:function:{logical}"
+            for logical in self.template.functions
+        } | {(logical, "Name"): logical for logical in self.template.state_machines}
+        self.resolve = Resolver(self.template, region, ACCOUNT, self.names, self.attributes)
+        self.lambdas = LambdaRuntime(
+            self.template.functions, lambda name: self.attributes[(name, "Arn")], self.clock
+        )
         self.machines: dict[str, str] = {}  # "scale-up" → state machine ARN
+        self.ttl_attributes: dict[str, str] = {}  # table name → its TTL attribute
         self._stack = ExitStack()
 
     # -- lifecycle -----------------------------------------------------------------------------------
@@ -101,12 +116,16 @@ class Engine:
         boto3.setup_default_session(region_name=self.region)
         assert boto3.DEFAULT_SESSION is not None
         boto3.DEFAULT_SESSION.events.register("before-call.lambda.Invoke", self.lambdas.on_before_call)
-        self.dynamodb, self.cloudwatch, self.sfn, self.events = (
+        self.dynamodb, self.cloudwatch, self.sfn, self.events, self.sqs = (
             boto3.client(s, region_name=self.region)
-            for s in ("dynamodb", "cloudwatch", "stepfunctions", "events")
+            for s in ("dynamodb", "cloudwatch", "stepfunctions", "events", "sqs")
         )
         self.alarms = AlarmEvaluator(self.clock, self.cloudwatch, self.region, ACCOUNT)
         self._deploy()
+        self.streams = Streams.from_template(
+            self.template, clock=self.clock, dynamodb=self.dynamodb, sqs=self.sqs, invoke=self.lambdas.invoke,
+            resolve=self.resolve,
+        )  # fmt: skip
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -122,22 +141,22 @@ class Engine:
             "POWERTOOLS_METRICS_DISABLED": "true",
             "POWERTOOLS_LOG_LEVEL": self.log_level,
         }
+        # One process serves every function, so their variables share one environment: refuse a clash.
         for function in self.template.functions.values():
             for key, value in function.environment.items():
-                env[key] = str(self.resolve(value))
+                resolved = str(self.resolve(value))
+                if env.setdefault(key, resolved) != resolved:
+                    raise ValueError(f"{function.logical_id}: {key} differs between functions; name it apart")
         return env
 
-    def _function_arn(self, logical_id: str) -> str:
-        return f"arn:aws:lambda:{self.region}:{ACCOUNT}:function:{logical_id}"
-
     def _deploy(self) -> None:
-        control = self.template.properties("ControlTable")
-        self.dynamodb.create_table(
-            TableName=self.names["ControlTable"],
-            AttributeDefinitions=control["AttributeDefinitions"],
-            KeySchema=control["KeySchema"],
-            BillingMode=control["BillingMode"],
-        )
+        for logical_id in self.template.of_type("AWS::DynamoDB::Table"):
+            self._create_table(logical_id, self.template.properties(logical_id))
+        for logical_id in self.template.of_type("AWS::SQS::Queue"):
+            url = self.sqs.create_queue(QueueName=logical_id)["QueueUrl"]
+            self.names[logical_id] = url
+            self.attributes[(logical_id, "QueueName")] = logical_id
+            self.attributes[(logical_id, "Arn")] = f"arn:aws:sqs:{self.region}:{ACCOUNT}:{logical_id}"
         for logical_id, machine in self.template.state_machines.items():
             arn = self.sfn.create_state_machine(
                 name=logical_id,
@@ -149,6 +168,22 @@ class Engine:
                 rule = f"{logical_id}Rule{number}"
                 self.events.put_rule(Name=rule, EventPattern=json.dumps(pattern))
                 self.events.put_targets(Rule=rule, Targets=[{"Id": logical_id, "Arn": arn}])
+
+    def _create_table(self, logical_id: str, props: dict[str, Any]) -> None:
+        """A DynamoDB table as template.yaml declares it, with its stream and TTL."""
+        stream = props.get("StreamSpecification")
+        description = self.dynamodb.create_table(
+            TableName=self.names[logical_id],
+            AttributeDefinitions=props["AttributeDefinitions"],
+            KeySchema=props["KeySchema"],
+            BillingMode=props.get("BillingMode", "PROVISIONED"),
+            **({"StreamSpecification": {"StreamEnabled": True, **stream}} if stream else {}),
+        )["TableDescription"]
+        if stream:
+            self.attributes[(logical_id, "StreamArn")] = description["LatestStreamArn"]
+        if ttl := props.get("TimeToLiveSpecification"):
+            self.dynamodb.update_time_to_live(TableName=self.names[logical_id], TimeToLiveSpecification=ttl)
+            self.ttl_attributes[self.names[logical_id]] = ttl["AttributeName"]
 
     # -- the managed world ---------------------------------------------------------------------------
 
@@ -187,6 +222,24 @@ class Engine:
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
             ProvisionedThroughput={"ReadCapacityUnits": read, "WriteCapacityUnits": write},
             **({"GlobalSecondaryIndexes": gsis} if gsis else {}),
+        )
+
+    def put_item(self, table: str, item: dict[str, Any]) -> None:
+        """Write a plain-JSON item (numbers become DynamoDB Numbers)."""
+        serialize = TypeSerializer().serialize
+        plain = json.loads(json.dumps(item), parse_float=Decimal)
+        self.dynamodb.put_item(TableName=table, Item={k: serialize(v) for k, v in plain.items()})
+
+    def get_plain(self, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
+        """An item as plain JSON (Numbers as int or float), or None."""
+        serialize, deserialize = TypeSerializer().serialize, TypeDeserializer().deserialize
+        item = self.dynamodb.get_item(TableName=table, Key={k: serialize(v) for k, v in key.items()}).get(
+            "Item"
+        )
+        if item is None:
+            return None
+        return dict(
+            json.loads(json.dumps({k: deserialize(v) for k, v in item.items()}, default=_plain_number))
         )
 
     def capacity(self, target: Target) -> dict[str, Any]:
@@ -252,6 +305,24 @@ class Engine:
                 name = execution_name(event["detail"]["alarmName"], event["detail"]["state"]["timestamp"])
                 started.append(self._start_once(target["Arn"], name, event))
         return started
+
+    def step(self, seconds: float = 60.0) -> list[Delivery]:
+        """Let engine time pass: the TTL process deletes what expired, the streams deliver, and the
+        executions that starts run to their end."""
+        self.clock.advance(seconds)
+        self.streams.sweep_ttl(self.ttl_attributes)
+        deliveries = self.streams.pump()
+        self.settle()
+        return deliveries
+
+    def settle(self) -> list[Execution]:
+        """Wait for every running execution of every machine."""
+        running = [
+            e["executionArn"]
+            for arn in self.machines.values()
+            for e in self.sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING")["executions"]
+        ]
+        return [self.wait(arn) for arn in running]
 
     # -- executions ----------------------------------------------------------------------------------
 

@@ -15,8 +15,8 @@ from unittest import mock
 
 from moto.core.exceptions import JsonRESTError
 from moto.dynamodb.exceptions import ERROR_TYPE_PREFIX
-from moto.dynamodb.models import DynamoDBBackend
-from moto.dynamodb.models.table import Table
+from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+from moto.dynamodb.models.table import StreamShard, Table
 from moto.events.models import EventPattern
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.state import state as asl_state
@@ -34,6 +34,7 @@ INTERNALS: dict[str, tuple[Any, str]] = {
     "DynamoDB UpdateTable": (DynamoDBBackend, "update_table"),
     "DynamoDB table description": (Table, "describe"),
     "EventBridge pattern matching": (EventPattern, "matches_event"),
+    "DynamoDB stream shard": (StreamShard, "add"),
     "execution start": (ExecutionWorker, "start"),
     "execution thread body": (ExecutionWorker, "_execution_logic"),
 }
@@ -50,6 +51,13 @@ def missing_internals() -> list[str]:
 def event_matches(pattern: str, event: dict[str, Any]) -> bool:
     """EventBridge pattern matching (moto implements it for rules, but not the TestEventPattern API)."""
     return bool(EventPattern.load(pattern).matches_event(event))  # type: ignore[arg-type]
+
+
+def stream_records(account: str, region: str, table_name: str, start: int) -> list[dict[str, Any]]:
+    """A table's stream records from position ``start`` on. moto's DynamoDB Streams API is unreachable with
+    botocore ≥ 1.40 (it signs as "dynamodb", so moto routes the call to DynamoDB), hence the backend."""
+    shard = dynamodb_backends[account][region].get_table(table_name).stream_shard
+    return [dict(item.record) for item in (shard.items[start:] if shard else [])]
 
 
 class ThroughputHooks:

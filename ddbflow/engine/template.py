@@ -3,6 +3,7 @@ functions' environment, the state machines' ASL and substitutions, the control t
 rules that start machines."""
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,41 +78,51 @@ class Template:
         json.loads(text)
         return text
 
+    def of_type(self, resource_type: str) -> list[str]:
+        return [logical for logical, resource in self.resources.items() if resource["Type"] == resource_type]
+
     def properties(self, logical_id: str) -> dict[str, Any]:
         return dict(self.resources[logical_id].get("Properties", {}))
 
 
 class Resolver:
-    """Resolves the intrinsic functions the template uses, to the engine's names and ARNs."""
+    """Resolves the intrinsic functions the template uses to the engine's names and ARNs. ``refs`` (Ref of
+    each resource) and ``attributes`` ((logical id, attribute) → value) are the engine's live dicts."""
 
     def __init__(
-        self, template: Template, region: str, account: str, names: dict[str, str], arns: dict[str, str]
+        self,
+        template: Template,
+        region: str,
+        account: str,
+        refs: dict[str, str],
+        attributes: dict[tuple[str, str], str],
     ):
-        """names: Ref of each resource (and parameter defaults); arns: Fn::GetAtt X.Arn."""
-        self.region, self.account, self.arns = region, account, arns
-        defaults = {k: str(v.get("Default", "")) for k, v in template.parameters.items()}
-        self.names = defaults | names
-        self.conditions: dict[str, Any] = template.conditions
+        self.refs, self.attributes, self.conditions = refs, attributes, template.conditions
+        self.pseudo = {"AWS::Region": region, "AWS::AccountId": account, "AWS::Partition": "aws"}
+        self.pseudo |= {name: str(p.get("Default", "")) for name, p in template.parameters.items()}
 
     def __call__(self, value: Any) -> Any:
-        if isinstance(value, dict) and len(value) == 1:
-            ((fn, arg),) = value.items()
-            if fn == "Ref":
-                return self.names.get(
-                    arg,
-                    {"AWS::Region": self.region, "AWS::AccountId": self.account, "AWS::Partition": "aws"}.get(
-                        arg, ""
-                    ),
-                )
-            if fn == "Fn::GetAtt":
-                logical_id, attribute = arg if isinstance(arg, list) else arg.split(".", 1)
-                return self.arns[logical_id] if attribute == "Arn" else self.names[logical_id]
-            if fn == "Fn::If":
-                condition, when_true, when_false = arg
-                return self(when_true if self.condition(condition) else when_false)
-            if fn == "Fn::Equals":
-                return self(arg[0]) == self(arg[1])
+        if not (isinstance(value, dict) and len(value) == 1):
+            return value
+        ((fn, arg),) = value.items()
+        if fn == "Ref":
+            return self.refs.get(arg, self.pseudo.get(arg, ""))
+        if fn == "Fn::GetAtt":
+            logical_id, attribute = arg if isinstance(arg, list) else arg.split(".", 1)
+            return self.attributes[(logical_id, attribute)]
+        if fn == "Fn::Sub":
+            return re.sub(r"\$\{([^}]+)\}", lambda m: str(self._sub(m.group(1))), arg)
+        if fn == "Fn::If":
+            condition, when_true, when_false = arg
+            return self(when_true if self.condition(condition) else when_false)
+        if fn == "Fn::Equals":
+            return self(arg[0]) == self(arg[1])
         return value
+
+    def _sub(self, name: str) -> Any:
+        if "." in name:
+            return self({"Fn::GetAtt": name})
+        return self({"Ref": name})
 
     def condition(self, name: str) -> bool:
         return bool(self(self.conditions[name]))

@@ -28,9 +28,8 @@ def client(service: str) -> Any:
     return boto3.client(service, config=NO_SDK_RETRIES)
 
 
-@cache
 def control_table() -> Any:
-    return boto3.resource("dynamodb", config=NO_SDK_RETRIES).Table(os.environ["CONTROL_TABLE"])
+    return dynamodb_table(os.environ["CONTROL_TABLE"])
 
 
 @cache
@@ -113,3 +112,8 @@ def load_config() -> dict[str, Any]:
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidConfig(f"the stored config is not JSON: {exc}") from None
     return validate_config(document)
+
+
+@cache
+def dynamodb_table(name: str) -> Any:
+    return boto3.resource("dynamodb", config=NO_SDK_RETRIES).Table(name)

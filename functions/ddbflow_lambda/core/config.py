@@ -115,7 +115,7 @@ def _merge(config: dict[str, Any], target: Target, dimension: Dimension) -> Poli
 
 def resolve_policy(config: dict[str, Any], target: Target, dimension: Dimension) -> Policy:
     """The policy for one target and dimension of a validated config; TableNotManaged if it has none."""
-    entry = config["tables"].get(target.table)
+    entry = config.get("tables", {}).get(target.table)
     if entry is None:
         raise TableNotManaged(f"table {target.table!r} is not in the ddbflow config")
     if target.index and target.index not in entry.get("indexes", {}):
@@ -126,7 +126,7 @@ def resolve_policy(config: dict[str, Any], target: Target, dimension: Dimension)
 def managed_targets(config: dict[str, Any]) -> list[Target]:
     """Every table and GSI the config manages, tables first."""
     targets = []
-    for table, entry in config["tables"].items():
+    for table, entry in config.get("tables", {}).items():
         targets.append(Target(table))
         targets.extend(Target(table, index) for index in entry.get("indexes", {}))
     return targets

@@ -82,3 +82,29 @@ def decide_scale_down(state: dict[str, Any]) -> dict[str, Any]:
     if (state.get("update") or {}).get("dry_run"):
         outcome = "dry-run"
     return result | {"outcome": outcome, "summary": plan["summary"]}
+
+
+def decide_cache(state: dict[str, Any]) -> dict[str, Any]:
+    """Outcome of one cache-rebuild execution."""
+    entry = state["entry"]
+    result = {"key": entry["key"], "expired_ttl": entry["expired_ttl"]}
+    error = state.get("error")
+    if error is None:
+        written = state["written"]
+        fresh, ttl = written["fresh_for_seconds"], written["expires_at"]
+        summary = f"{entry['key']} rebuilt, fresh for {fresh} s (TTL {ttl})"
+        return result | {"outcome": "rebuilt", "expires_at": written["expires_at"], "summary": summary}
+    kept = state.get("kept") or {}
+    why, tries = f"{error.get('Error')}: {error_message(error)}", kept.get("tries", "?")
+    if kept.get("gave_up") or "kept_error" in state:
+        summary = f"{entry['key']} sent to the dead-letter queue after {tries} tries ({why})"
+        return result | {"outcome": "dead-lettered", "tries": kept.get("tries"), "summary": summary}
+    summary = (
+        f"{entry['key']} rebuild failed (try {tries}), stale value kept until {kept.get('retry_at')}: {why}"
+    )
+    return result | {
+        "outcome": "retry-later",
+        "tries": kept.get("tries"),
+        "retry_at": kept.get("retry_at"),
+        "summary": summary,
+    }

@@ -43,3 +43,11 @@ class LeaseHeld(DdbflowError):
 
 class AwsError(DdbflowError):
     """Base of the errors named after an AWS error code (see ``ddbflow_lambda.aws.named_aws_errors``)."""
+
+
+class UnknownCacheKey(DdbflowError):
+    """A cache key whose prefix has no rebuild settings in the config."""
+
+
+class InvalidTtl(DdbflowError):
+    """A TTL that is not a Number of epoch seconds (DynamoDB would never expire the item)."""

@@ -7,7 +7,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..aws import control_table, named_aws_errors
-from ..core.decision import decide, decide_scale_down
+from ..core.decision import decide, decide_cache, decide_scale_down
 from ..observability import logger, metrics
 from .check_cooldown import last_change_key
 
@@ -16,16 +16,23 @@ from .check_cooldown import last_change_key
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     state, now, execution = event["state"], event["now"], event["execution"]
-    scale_up = "alarm" in state  # scale-up states carry the alarm; scale-down items carry a target
-    decision = decide(state) if scale_up else decide_scale_down(state)
-    target, table = state["alarm"] if scale_up else state["target"], control_table().name
+    # Which machine: scale-up states carry the alarm, scale-down items a target, cache rebuilds an entry.
+    scale_up = "alarm" in state
+    if "entry" in state:
+        decision, target = decide_cache(state), {"index": None}
+        log_key = f"CACHE#{state['entry']['key']}"
+    else:
+        decision = decide(state) if scale_up else decide_scale_down(state)
+        target = state["alarm"] if scale_up else state["target"]
+        log_key = f"TABLE#{target['table']}"
+    table = control_table().name
     # resource.meta.client serializes plain Python values itself.
     writes: list[dict[str, Any]] = [
         {
             "Put": {
                 "TableName": table,
                 "Item": {
-                    "pk": f"TABLE#{target['table']}",
+                    "pk": log_key,
                     "sk": f"DECISION#{now}#{execution}#{target.get('index') or ''}",
                     "outcome": decision["outcome"],
                     "summary": decision["summary"],

@@ -25,7 +25,9 @@ def handler(event: SNSEvent, context: LambdaContext) -> dict[str, Any]:
     name = execution_name(*parts)
     try:
         sfn.start_execution(
-            stateMachineArn=os.environ["STATE_MACHINE_ARN"], name=name, input=json.dumps(event.raw_event)
+            stateMachineArn=os.environ["SCALE_UP_STATE_MACHINE_ARN"],
+            name=name,
+            input=json.dumps(event.raw_event),
         )
     except sfn.exceptions.ExecutionAlreadyExists:
         logger.info("duplicate alarm notification: execution already started", extra={"name": name})

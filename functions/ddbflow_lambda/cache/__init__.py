@@ -1,0 +1,1 @@
+"""Cache rebuild functions, one per key prefix's ``builder`` in the config."""
