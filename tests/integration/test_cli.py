@@ -51,6 +51,7 @@ def test_demo_shows_the_alarm_driven_scale_up_and_the_scale_down_check() -> None
     assert "orders WCU 100 → 146; alarm threshold 4200 → 6132; table ACTIVE" in result.output
     assert "sessions decreased: RCU 100 → 5" in result.output
     assert "orders decreased: RCU 50 → 25 (peak 0.0/s in 60 min); WCU kept at 146" in result.output
+    assert result.output.count("top-products#books rebuilt, fresh for") >= 3
 
 
 def test_run_scale_down_names_each_table_and_index_with_its_decision() -> None:
@@ -60,3 +61,18 @@ def test_run_scale_down_names_each_table_and_index_with_its_decision() -> None:
     assert result.exit_code == 0, result.output
     for target in ("orders", "orders/by-customer", "sessions"):
         assert f'"summary": "{target} ' in result.output
+
+
+def test_run_cache_rebuild_with_a_ttl_expiry_rebuilds_and_a_user_delete_is_a_skip() -> None:
+    ttl = runner.invoke(
+        app, ["run", "cache-rebuild", "--input", str(EVENTS / "ttl-remove.json")], env={"COLUMNS": "300"}
+    )
+    assert ttl.exit_code == 0, ttl.output
+    assert "top-products#books rebuilt, fresh for" in ttl.output
+    assert "Rebuilt cache entry" in ttl.output and "Designing Data-Intensive Applications" in ttl.output
+    user = runner.invoke(
+        app, ["run", "cache-rebuild", "--input", str(EVENTS / "user-remove.json")], env={"COLUMNS": "300"}
+    )
+    assert user.exit_code == 0, user.output
+    assert "filtered out by the event source mapping" in user.output
+    assert "Recorded skip: no execution started" in user.output
