@@ -127,7 +127,14 @@ def _from_sns(event: SNSEvent) -> AlarmSignal:
         raise MalformedEvent(f"SNS alarm message is missing or mistypes {exc}") from None
 
 
+MANUAL_FIELDS = {"table", "index", "dimension"}
+
+
 def _from_manual(event: dict[str, Any], received_at: str) -> AlarmSignal:
+    if unknown := set(event) - MANUAL_FIELDS:
+        raise MalformedEvent(
+            f"a manual request has only table, index and dimension; unknown: {', '.join(sorted(unknown))}"
+        )
     dimension = event.get("dimension")
     if dimension not in DIMENSIONS:
         raise MalformedEvent(f"dimension must be 'read' or 'write', got {dimension!r}")
