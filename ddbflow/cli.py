@@ -14,7 +14,10 @@ from rich.panel import Panel
 from ddbflow_lambda.core.target import DIMENSIONS, Dimension, Target
 
 from .engine import Engine, Execution, Flow
+from .engine.engine import PROJECT_ROOT
+from .engine.template import Template
 from .history import history_table
+from .validate import config_problems
 from .world import CONFIG, SCHEDULE, WORLD, read_json, seed
 
 app = typer.Typer(
@@ -88,6 +91,20 @@ def _deliver(engine: Engine, event: dict[str, Any]) -> list[Execution]:
             entry = engine.get_plain(engine.names["CacheTable"], {"key": execution.output["key"]})
             console.print(Panel(json.dumps(entry, indent=2, ensure_ascii=False), title="Rebuilt cache entry"))
     return executions
+
+
+@app.command()
+def validate(
+    config: ConfigFile = CONFIG,
+    prefix: Annotated[str | None, typer.Option(help="ManagedTableNamePrefix you deploy with")] = None,
+) -> None:
+    """Check a config against the schema and against template.yaml. Exits 1 naming every problem."""
+    problems = config_problems(config, Template.load(PROJECT_ROOT), prefix)
+    for problem in problems:
+        console.print(f"[red]✗ {problem}[/red]")
+    if problems:
+        raise typer.Exit(1)
+    console.print(f"[green]✓ {config} is valid for this template[/green]")
 
 
 @app.command()

@@ -35,6 +35,7 @@ class Template:
     resources: dict[str, Any]
     parameters: dict[str, Any]
     conditions: dict[str, Any]
+    globals_function: dict[str, Any]
 
     @classmethod
     def load(cls, root: Path) -> "Template":
@@ -64,7 +65,13 @@ class Template:
                     patterns,
                 )
         return cls(
-            root, functions, machines, dict(resources), doc.get("Parameters", {}), doc.get("Conditions", {})
+            root,
+            functions,
+            machines,
+            dict(resources),
+            doc.get("Parameters", {}),
+            doc.get("Conditions", {}),
+            globals_,
         )
 
     def definition(self, machine: StateMachine, resolve: "Resolver") -> str:
@@ -77,6 +84,9 @@ class Template:
             raise ValueError(f"{machine.definition_path}: unresolved substitution {unresolved}")
         json.loads(text)
         return text
+
+    def globals_environment(self) -> dict[str, Any]:
+        return dict(self.globals_function.get("Environment", {}).get("Variables", {}))
 
     def of_type(self, resource_type: str) -> list[str]:
         return [logical for logical, resource in self.resources.items() if resource["Type"] == resource_type]

@@ -76,3 +76,17 @@ def test_run_cache_rebuild_with_a_ttl_expiry_rebuilds_and_a_user_delete_is_a_ski
     assert user.exit_code == 0, user.output
     assert "filtered out by the event source mapping" in user.output
     assert "Recorded skip: no execution started" in user.output
+
+
+def test_validate_checks_the_schema_and_the_template(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["validate"]).exit_code == 0
+    bad = Path(__file__).resolve().parents[1] / "bad_inputs" / "configs" / "min-above-max.json"
+    result = runner.invoke(app, ["validate", "--config", str(bad)], env={"COLUMNS": "300"})
+    assert (result.exit_code, "min_capacity 500 > max_capacity 50" in result.output) == (1, True)
+    result = runner.invoke(app, ["validate", "--prefix", "prod-"], env={"COLUMNS": "300"})
+    assert result.exit_code == 1
+    assert "$.tables.orders: not covered by ManagedTableNamePrefix 'prod-'" in result.output
+    own = tmp_path / "own.json"
+    own.write_text('{"tables": {"ControlTable": {}}}')
+    result = runner.invoke(app, ["validate", "--config", str(own)], env={"COLUMNS": "300"})
+    assert "a table of ddbflow itself" in result.output

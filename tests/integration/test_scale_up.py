@@ -216,3 +216,47 @@ def test_sns_starter_starts_one_execution_per_alarm_state_change(engine: Engine)
     assert [e["name"] for e in executions] == [first[1]["execution_name"]]
     result = engine.wait(executions[0]["executionArn"])
     assert (result.output["outcome"], result.output["to"]) == ("increased", 73)
+
+
+def test_ten_duplicate_deliveries_at_once_update_once(engine: Engine) -> None:
+    engine.publish([Flow(ORDERS, "write", 96, 6)], minutes=2, evaluate=False)
+    event = load_event("alarm-eventbridge.json")
+    arns = [engine.start("scale-up", event, name=f"delivery-{n}") for n in range(10)]
+    results = [engine.wait(arn) for arn in arns]
+    assert all(r.status == "SUCCEEDED" for r in results), [r.cause for r in results]
+    assert [r.output["outcome"] for r in results].count("increased") == 1
+    assert updates(engine) == 1
+    assert not lease_held(engine, "orders")
+
+
+def test_a_dead_holders_lease_expires(engine: Engine) -> None:
+    # GIVEN an execution that took the lease and died (never released it)
+    expires = engine.clock.now().isoformat()
+    engine.dynamodb.put_item(
+        TableName="ControlTable",
+        Item={
+            "pk": {"S": "TABLE#orders"},
+            "sk": {"S": "LEASE"},
+            "owner": {"S": "dead"},
+            "expires_at": {"S": expires},
+        },
+    )
+    engine.clock.advance(1)
+    engine.publish([Flow(ORDERS, "write", 96, 6)], minutes=2, evaluate=False)
+    # WHEN the next alarm comes THEN it takes the expired lease and scales
+    execution = engine.run("scale-up", {"table": "orders", "dimension": "write"})
+    assert execution.output["outcome"] == "increased"
+    assert not lease_held(engine, "orders")
+
+
+def test_a_live_lease_makes_others_wait_then_skip(engine: Engine) -> None:
+    # GIVEN a lease that outlives every retry of Take Lease
+    engine.dynamodb.put_item(
+        TableName="ControlTable",
+        Item={"pk": {"S": "TABLE#orders"}, "sk": {"S": "LEASE"}, "owner": {"S": "busy"},
+              "expires_at": {"S": "2999-01-01T00:00:00+00:00"}},
+    )  # fmt: skip
+    execution = engine.run("scale-up", {"table": "orders", "dimension": "write"})
+    assert execution.output["outcome"] == "skipped"
+    assert "another execution is scaling this table" in execution.output["reason"]
+    assert updates(engine) == 0
