@@ -197,7 +197,9 @@ def test_concurrent_duplicate_alarms_update_once(engine: Engine) -> None:
     arns = [engine.start("scale-up", event, name=f"duplicate-{n}") for n in range(5)]
     results: list[Execution] = [engine.wait(arn) for arn in arns]
     assert all(r.status == "SUCCEEDED" for r in results), [r.cause for r in results]
-    assert sorted(r.output["outcome"] for r in results) == ["increased"] + ["skipped"] * 4
+    outcomes = sorted(r.output["outcome"] for r in results)
+    # the others wait for the lease, then find the table in cooldown or the demand already met
+    assert outcomes[0] == "increased" and set(outcomes[1:]) <= {"skipped", "unchanged"}
     assert updates(engine) == 1
     assert engine.capacity(ORDERS)["write"] == 146
     assert not lease_held(engine, "orders")

@@ -19,8 +19,18 @@ def test_demand_rule_sizes_to_consumed_plus_throttled_at_target() -> None:
 
 def test_demand_rule_grows_at_least_by_min_step_when_demand_looks_low() -> None:
     # consumed is capped at what was served; a saturated table still makes progress
-    plan = plan_increase(100, Demand(60, 0, 2), Policy(target_utilization=0.7, min_step=0.2))
+    plan = plan_increase(100, Demand(75, 0, 2), Policy(target_utilization=0.7, min_step=0.2))
     assert plan.new == 120
+
+
+def test_an_alarm_whose_demand_is_back_within_target_changes_nothing() -> None:
+    late = plan_increase(146, Demand(0, 0, 0), Policy(target_utilization=0.7))
+    assert (late.action, late.new) == ("none", 146)
+    assert "the alarm no longer holds" in late.reason
+    manual = plan_increase(
+        146, Demand(0, 0, 0), Policy(target_utilization=0.7, min_step=0.2), require_demand=False
+    )
+    assert manual.new == 176
 
 
 def test_result_is_clamped_to_max_and_says_so() -> None:
@@ -36,7 +46,7 @@ def test_at_max_nothing_to_do() -> None:
 
 
 def test_below_min_is_raised_to_min() -> None:
-    assert plan_increase(1, Demand(0, 0, 0), Policy(min_capacity=25)).new == 25
+    assert plan_increase(1, Demand(0, 0, 0), Policy(min_capacity=25), require_demand=False).new == 25
 
 
 def test_alarm_threshold_is_capacity_times_period_times_target() -> None:

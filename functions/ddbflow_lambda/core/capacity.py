@@ -63,7 +63,8 @@ def demand_rule(current: int, demand: Demand, policy: Policy) -> int:
     return max(to_demand, math.ceil(round(current * (1 + policy.min_step), 6)))
 
 
-def plan_increase(current: int, demand: Demand, policy: Policy) -> Plan:
+def plan_increase(current: int, demand: Demand, policy: Policy, *, require_demand: bool = True) -> Plan:
+    """The increase an alarm (or, with require_demand=False, an operator's manual request) calls for."""
     wanted = step_rule(current, policy) if policy.rule == "step" else demand_rule(current, demand, policy)
     new = clamp(wanted, policy)
     observed = (
@@ -73,6 +74,14 @@ def plan_increase(current: int, demand: Demand, policy: Policy) -> Plan:
         if demand.periods
         else f"no datapoints in the last {policy.alarm_evaluation_periods} × {policy.alarm_period_seconds} s"
     )
+    # A late or duplicate alarm whose demand has fallen back within target must not grow the table again.
+    if (
+        policy.rule == "demand"
+        and require_demand
+        and demand.per_second <= current * policy.target_utilization
+    ):
+        why = f"{observed}; within {policy.target_utilization:.0%} of {current}, the alarm no longer holds"
+        return Plan("none", current, current, policy.rule, why)
     if new <= current:
         limit = "max_capacity" if current >= policy.max_capacity else "policy"
         return Plan("none", current, current, policy.rule, f"{observed}; already at {limit} {current}")

@@ -24,7 +24,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         Target.from_dict(alarm), dimension, policy.alarm_period_seconds, start, end
     )
     demand = measure_demand(consumed, throttled, policy.alarm_period_seconds, policy.throttled_request_units)
-    plan = plan_increase(int(event["table"][dimension]), demand, policy)
+    plan = plan_increase(
+        int(event["table"][dimension]), demand, policy, require_demand=alarm["source"] != "manual"
+    )
     logger.info("capacity planned", extra={"plan": plan.as_dict(), "demand_per_second": demand.per_second})
     # What Update Table and Update Alarms need, in the shape both machines give them.
     return plan.as_dict() | {
