@@ -78,12 +78,13 @@ def _is_stream_event(payload: Any) -> bool:
 def _deliver(engine: Engine, event: dict[str, Any]) -> list[Execution]:
     """A DynamoDB stream event goes where the stream would take it: through the event source mapping
     (its filter included) to the starter function, which starts the executions."""
+    before = engine.execution_arns()
     for delivery in engine.streams.deliver(event):
         key = json.dumps(delivery.key, separators=(",", ":"))
         outcome = delivery.outcome if delivery.outcome != "processed" else "delivered to the starter function"
         style = "yellow" if "filtered" in outcome else "green"
         console.print(f"[{style}]{delivery.event_name} {key}: {outcome}[/{style}]")
-    executions = engine.settle()
+    executions = [engine.wait(arn) for arn in sorted(engine.execution_arns() - before)]
     if not executions:
         console.print("[yellow]Recorded skip: no execution started (not a TTL deletion).[/yellow]")
     for execution in executions:

@@ -315,6 +315,15 @@ class Engine:
         self.settle()
         return deliveries
 
+    def execution_arns(self) -> set[str]:
+        """Every execution of every machine, running or finished."""
+        return {
+            e["executionArn"]
+            for arn in self.machines.values()
+            for page in self.sfn.get_paginator("list_executions").paginate(stateMachineArn=arn)
+            for e in page["executions"]
+        }
+
     def settle(self) -> list[Execution]:
         """Wait for every running execution of every machine."""
         running = [

@@ -1,7 +1,8 @@
 """Every place the engine reaches into moto's internals, in one module.
 
-moto 5.2.5 executes ASL but sleeps in real time, never changes a table's status and has no decrease
-limits. The patches below add exactly that; ``tests/integration/test_moto_internals.py`` fails loudly if a
+moto 5.2.5 executes ASL but sleeps in real time, never changes a table's status, has no decrease limits,
+does not implement TestEventPattern and cannot be reached through botocore's DynamoDB Streams client. The
+patches and readers below add exactly that; ``tests/integration/test_moto_internals.py`` fails loudly if a
 moto upgrade moves any of them.
 """
 
@@ -54,8 +55,9 @@ def event_matches(pattern: str, event: dict[str, Any]) -> bool:
 
 
 def stream_records(account: str, region: str, table_name: str, start: int) -> list[dict[str, Any]]:
-    """A table's stream records from position ``start`` on. moto's DynamoDB Streams API is unreachable with
-    botocore ≥ 1.40 (it signs as "dynamodb", so moto routes the call to DynamoDB), hence the backend."""
+    """A table's stream records from position ``start`` on. Measured with botocore 1.44.5: the DynamoDB
+    Streams client signs as "dynamodb", moto routes the call to DynamoDB and answers 404: hence the
+    backend."""
     shard = dynamodb_backends[account][region].get_table(table_name).stream_shard
     return [dict(item.record) for item in (shard.items[start:] if shard else [])]
 

@@ -30,6 +30,11 @@ def decisions(engine: Engine, table: str) -> list[dict[str, Any]]:
     return [{k: v["S"] for k, v in item.items()} for item in items]
 
 
+def put_control_item(engine: Engine, pk: str, sk: str, **strings: str) -> None:
+    item = {"pk": pk, "sk": sk, **strings}
+    engine.dynamodb.put_item(TableName="ControlTable", Item={k: {"S": v} for k, v in item.items()})
+
+
 def lease_held(engine: Engine, table: str) -> bool:
     key = {"pk": {"S": f"TABLE#{table}"}, "sk": {"S": "LEASE"}}
     return "Item" in engine.dynamodb.get_item(TableName="ControlTable", Key=key)
@@ -178,14 +183,7 @@ def test_managed_but_missing_table_fails_named_and_releases_the_lease(
 
 
 def test_invalid_stored_config_is_a_named_failure(engine: Engine) -> None:
-    engine.dynamodb.put_item(
-        TableName="ControlTable",
-        Item={
-            "pk": {"S": "CONFIG"},
-            "sk": {"S": "CURRENT"},
-            "document": {"S": '{"tables": {"orders": {"max_capacity": 0}}}'},
-        },
-    )
+    put_control_item(engine, "CONFIG", "CURRENT", document='{"tables": {"orders": {"max_capacity": 0}}}')
     execution = engine.run("scale-up", {"table": "orders", "dimension": "write"})
     assert (execution.status, execution.error) == ("FAILED", "InvalidConfig")
     assert "$.tables.orders.max_capacity" in (execution.cause or "")
@@ -233,16 +231,7 @@ def test_ten_duplicate_deliveries_at_once_update_once(engine: Engine) -> None:
 
 def test_a_dead_holders_lease_expires(engine: Engine) -> None:
     # GIVEN an execution that took the lease and died (never released it)
-    expires = engine.clock.now().isoformat()
-    engine.dynamodb.put_item(
-        TableName="ControlTable",
-        Item={
-            "pk": {"S": "TABLE#orders"},
-            "sk": {"S": "LEASE"},
-            "owner": {"S": "dead"},
-            "expires_at": {"S": expires},
-        },
-    )
+    put_control_item(engine, "TABLE#orders", "LEASE", owner="dead", expires_at=engine.clock.now().isoformat())
     engine.clock.advance(1)
     engine.publish([Flow(ORDERS, "write", 96, 6)], minutes=2, evaluate=False)
     # WHEN the next alarm comes THEN it takes the expired lease and scales
@@ -253,11 +242,7 @@ def test_a_dead_holders_lease_expires(engine: Engine) -> None:
 
 def test_a_live_lease_makes_others_wait_then_skip(engine: Engine) -> None:
     # GIVEN a lease that outlives every retry of Take Lease
-    engine.dynamodb.put_item(
-        TableName="ControlTable",
-        Item={"pk": {"S": "TABLE#orders"}, "sk": {"S": "LEASE"}, "owner": {"S": "busy"},
-              "expires_at": {"S": "2999-01-01T00:00:00+00:00"}},
-    )  # fmt: skip
+    put_control_item(engine, "TABLE#orders", "LEASE", owner="busy", expires_at="2999-01-01T00:00:00+00:00")
     execution = engine.run("scale-up", {"table": "orders", "dimension": "write"})
     assert execution.output["outcome"] == "skipped"
     assert "another execution is scaling this table" in execution.output["reason"]
