@@ -8,6 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..aws import client, load_config, named_aws_errors, parse_time
 from ..core.cache import cache_settings, retry_ttl
+from ..core.errors import InvalidConfig, UnknownCacheKey
 from ..observability import logger
 
 
@@ -20,7 +21,10 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tries = int(stale.get("tries", {}).get("N", "0")) + 1
     try:
         _, _, settings = cache_settings(load_config(), entry["key"])
-    except Exception as exc:  # no settings: nothing to retry with, straight to the dead-letter queue
+    except (
+        UnknownCacheKey,
+        InvalidConfig,
+    ) as exc:  # no settings to retry with: straight to the dead-letter queue
         return {"gave_up": True, "tries": tries, "why": str(exc)}
     if tries >= int(settings["max_tries"]):
         return {

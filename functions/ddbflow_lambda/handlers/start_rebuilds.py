@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..aws import client, named_aws_errors
 from ..core.cache import ttl_seconds
-from ..core.errors import InvalidTtl
+from ..core.errors import AwsError, InvalidTtl
 from ..core.naming import execution_name
 from ..observability import logger
 
@@ -46,7 +46,7 @@ def start_rebuild(record: DynamoDBRecord) -> str:
                 name=name,
                 input=json.dumps({"entry": entry}),
             )
-    except Exception as exc:
+    except AwsError as exc:
         if type(exc).__name__ != "ExecutionAlreadyExists":
             raise  # reported as a batch item failure: the stream retries this record, bounded by the mapping
         logger.info("duplicate delivery: rebuild already started", extra={"name": name})
