@@ -129,7 +129,12 @@ class Engine:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stack.close()
+        # Executions run in moto's threads: let them end while the engine is still here, or a straggler
+        # would write into the next engine's fresh backends.
+        try:
+            self.settle()
+        finally:
+            self._stack.close()
 
     def _environment(self) -> dict[str, str]:
         env = {
