@@ -18,11 +18,15 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+ASL := $(wildcard statemachines/*.asl.json)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/cfn-lint template.yaml
+	# ARNs are ${...} placeholders until SAM substitutes them; tests/unit/test_wiring.py checks those.
+	npx --yes asl-validator@4.0.0 --no-arn-check $(foreach f,$(ASL),--json-path $(f))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
