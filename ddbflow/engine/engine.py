@@ -18,7 +18,8 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from moto import mock_aws
 
 from ddbflow_lambda.core.alarms import alarm_definition
-from ddbflow_lambda.core.config import CONFIG_KEY, managed_targets, resolve_policy, validate_config
+from ddbflow_lambda.core.config import managed_targets, resolve_policy, validate_config
+from ddbflow_lambda.core.control_keys import CONFIG_KEY
 from ddbflow_lambda.core.naming import execution_name
 from ddbflow_lambda.core.table import throughput_state
 from ddbflow_lambda.core.target import CONSUMED_METRIC, DIMENSIONS, THROTTLE_METRIC, Dimension, Target

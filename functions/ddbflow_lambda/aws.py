@@ -13,7 +13,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from .core.config import CONFIG_KEY, validate_config
+from .core.config import validate_config
+from .core.control_keys import CONFIG_KEY
 from .core.errors import AwsError, InvalidConfig, TableNotFound
 from .core.table import throughput_state
 from .core.target import CONSUMED_METRIC, THROTTLE_METRIC, Dimension, Target

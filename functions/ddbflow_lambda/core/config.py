@@ -15,9 +15,6 @@ from jsonschema import Draft202012Validator
 from .errors import InvalidConfig, TableNotManaged
 from .target import DIMENSIONS, Dimension, Target
 
-# The control-table item holding the config, stored as JSON text (DynamoDB maps would make numbers Decimal).
-CONFIG_KEY = {"pk": "CONFIG", "sk": "CURRENT"}
-
 
 @dataclass(frozen=True)
 class Policy:

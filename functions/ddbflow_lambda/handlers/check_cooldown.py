@@ -5,12 +5,9 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..aws import control_table, named_aws_errors, parse_time
+from ..core.control_keys import last_change_key
 from ..core.cooldown import cooldown_state
 from ..observability import logger
-
-
-def last_change_key(alarm: dict[str, Any]) -> dict[str, str]:
-    return {"pk": f"TABLE#{alarm['table']}", "sk": f"LAST#{alarm.get('index') or ''}#{alarm['dimension']}"}
 
 
 @logger.inject_lambda_context

@@ -6,6 +6,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..aws import control_table, named_aws_errors, parse_time
+from ..core.control_keys import low_checks_key
 from ..core.scale_down import dimension_policies, plan_dimension, plan_target
 from ..core.target import Target
 from ..observability import logger
@@ -15,7 +16,7 @@ from ..observability import logger
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     target, table, now = Target.from_dict(event["target"]), event["table"], parse_time(event["now"])
     policies = dimension_policies(event["policies"])
-    key = {"pk": f"TABLE#{target.table}", "sk": f"LOW#{target.index or ''}"}
+    key = low_checks_key(target.table, target.index)
     with named_aws_errors():
         counters = control_table().get_item(Key=key, ConsistentRead=True).get("Item", {})
     plans = {

@@ -7,9 +7,9 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..aws import control_table, named_aws_errors
+from ..core.control_keys import last_change_key, lease_key, table_pk
 from ..core.decision import decide, decide_cache, decide_scale_down
 from ..observability import logger, metrics
-from .check_cooldown import last_change_key
 
 
 @logger.inject_lambda_context
@@ -18,13 +18,14 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     state, now, execution = event["state"], event["now"], event["execution"]
     # Which machine: scale-up states carry the alarm, scale-down items a target, cache rebuilds an entry.
     scale_up = "alarm" in state
+    target: dict[str, Any]
     if "entry" in state:
         decision, target = decide_cache(state), {"index": None}
         log_key = f"CACHE#{state['entry']['key']}"
     else:
         decision = decide(state) if scale_up else decide_scale_down(state)
         target = state["alarm"] if scale_up else state["target"]
-        log_key = f"TABLE#{target['table']}"
+        log_key = table_pk(target["table"])
     table = control_table().name
     # resource.meta.client serializes plain Python values itself.
     writes: list[dict[str, Any]] = [
@@ -58,7 +59,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             {
                 "Delete": {
                     "TableName": table,
-                    "Key": {"pk": f"TABLE#{target['table']}", "sk": "LEASE"},
+                    "Key": lease_key(target["table"]),
                     "ConditionExpression": "#owner = :owner",
                     "ExpressionAttributeNames": {"#owner": "owner"},
                     "ExpressionAttributeValues": {":owner": state["lease"]["owner"]},

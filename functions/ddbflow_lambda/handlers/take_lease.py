@@ -8,6 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
 from ..aws import control_table, named_aws_errors, parse_time
+from ..core.control_keys import lease_key
 from ..core.errors import LeaseHeld
 from ..observability import logger
 
@@ -16,8 +17,7 @@ from ..observability import logger
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     now = parse_time(event["now"])
     lease = {
-        "pk": f"TABLE#{event['table']}",
-        "sk": "LEASE",
+        **lease_key(event["table"]),
         "owner": event["owner"],
         "expires_at": (now + timedelta(seconds=int(event["seconds"]))).isoformat(),
     }
