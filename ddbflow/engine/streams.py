@@ -94,36 +94,23 @@ class Streams:
         _, _, _, region, account, resource = stream_arn.split(":", 5)
         records = stream_records(account, region, resource.split("/")[1], mapping.position)
         mapping.position += len(records)
+        return self._map(mapping, [self._as_lambda_record(r, stream_arn) for r in records])
+
+    def deliver(self, event: dict[str, Any]) -> list[Delivery]:
+        """Hand a stream event (a file from events/) to every mapping, filters and all."""
+        return [delivery for mapping in self.mappings for delivery in self._map(mapping, event["Records"])]
+
+    def _map(self, mapping: Mapping, records: list[dict[str, Any]]) -> list[Delivery]:
+        """What the event source mapping does with records: filter, then deliver in batches."""
         deliveries, batch = [], []
-        for record in (self._as_lambda_record(r, stream_arn) for r in records):
-            key, name = record["dynamodb"]["Keys"], record["eventName"]
+        for record in records:
             if mapping.patterns and not any(event_matches(p, record) for p in mapping.patterns):
+                key, name = record["dynamodb"].get("Keys"), record.get("eventName", "?")
                 deliveries.append(Delivery(key, name, "filtered out by the event source mapping"))
             else:
                 batch.append(record)
         for start in range(0, len(batch), mapping.batch_size):
             deliveries += self._deliver(mapping, batch[start : start + mapping.batch_size])
-        return deliveries
-
-    def deliver(self, event: dict[str, Any]) -> list[Delivery]:
-        """Hand a stream event (a file from events/) to every mapping, filters and all."""
-        deliveries = []
-        for mapping in self.mappings:
-            passing = [
-                r
-                for r in event["Records"]
-                if not mapping.patterns or any(event_matches(p, r) for p in mapping.patterns)
-            ]
-            deliveries += [
-                Delivery(
-                    r["dynamodb"].get("Keys"),
-                    r.get("eventName", "?"),
-                    "filtered out by the event source mapping",
-                )
-                for r in event["Records"]
-                if r not in passing
-            ]
-            deliveries += self._deliver(mapping, passing) if passing else []
         return deliveries
 
     def _deliver(self, mapping: Mapping, records: list[dict[str, Any]]) -> list[Delivery]:
