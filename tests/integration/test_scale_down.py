@@ -1,6 +1,7 @@
 """The real scale_down.asl.json on the embedded engine: a Map over every managed table and GSI."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,8 @@ TUESDAY_1400 = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
 MONDAY_0830 = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
 
 
-def world_engine(start: datetime, **config_changes: Any) -> Engine:
+@contextmanager
+def world_engine(start: datetime, **config_changes: Any) -> Iterator[Engine]:
     """orders busy (RCU 50, WCU 100) with an idle-for-writes GSI, sessions idle at 100/100, and archive
     idle at 50/50 whose decreases for today are already spent."""
     config = read_json(CONFIG)
@@ -25,21 +27,18 @@ def world_engine(start: datetime, **config_changes: Any) -> Engine:
     world = read_json(WORLD)
     world["tables"]["archive"] = {"read": 50, "write": 50}
     world["traffic"].append({"table": "archive", "dimension": "read", "consumed_per_second": 1})
-    engine = Engine(start=start)
-    engine.__enter__()
-    seed(engine, config, world)
-    recent = engine.clock.now() - timedelta(minutes=10)
-    engine.dynamodb_model.record_decreases(
-        "archive", None, [recent - timedelta(hours=h) for h in (3, 2, 1, 0)]
-    )
-    return engine
+    with Engine(start=start) as engine:
+        seed(engine, config, world)
+        recent = engine.clock.now() - timedelta(minutes=10)
+        spent = [recent - timedelta(hours=h) for h in (3, 2, 1, 0)]
+        engine.dynamodb_model.record_decreases("archive", None, spent)
+        yield engine
 
 
 @pytest.fixture
 def afternoon() -> Iterator[Engine]:
-    engine = world_engine(TUESDAY_1400)
-    yield engine
-    engine.__exit__()
+    with world_engine(TUESDAY_1400) as engine:
+        yield engine
 
 
 def by_target(execution: Execution) -> dict[str, dict[str, Any]]:
@@ -78,14 +77,11 @@ def test_one_run_decreases_the_idle_keeps_the_busy_and_skips_the_spent(afternoon
 
 
 def test_pre_warm_window_raises_min() -> None:
-    engine = world_engine(MONDAY_0830)
-    try:
+    with world_engine(MONDAY_0830) as engine:
         decisions = by_target(engine.run("scale-down", load_event("schedule.json")))
         assert decisions["orders"]["outcome"] == "increased"
         assert "WCU 100 → 300 (window 'weekday pre-warm' requires ≥ 300)" in decisions["orders"]["summary"]
         assert engine.capacity(Target("orders"))["write"] == 300
-    finally:
-        engine.__exit__()
 
 
 def test_limit_exceeded_is_a_recorded_skip_never_a_retry(afternoon: Engine) -> None:
@@ -101,16 +97,13 @@ def test_limit_exceeded_is_a_recorded_skip_never_a_retry(afternoon: Engine) -> N
 
 
 def test_hysteresis_waits_for_consecutive_low_checks_across_executions() -> None:
-    engine = world_engine(TUESDAY_1400, decrease_after_low_checks=2)
-    try:
+    with world_engine(TUESDAY_1400, decrease_after_low_checks=2) as engine:
         first = by_target(engine.run("scale-down", {"tables": ["sessions"]}))["sessions"]
         assert first["outcome"] == "kept"
         assert "low for 1 of 2 checks" in first["summary"]
         engine.clock.advance(15 * 60)
         second = by_target(engine.run("scale-down", {"tables": ["sessions"]}))["sessions"]
         assert second["outcome"] == "decreased"
-    finally:
-        engine.__exit__()
 
 
 @pytest.mark.parametrize(
