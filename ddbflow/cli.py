@@ -34,6 +34,15 @@ WorldFile = Annotated[
     Path, typer.Option("--world", exists=True, dir_okay=False, help="Local tables and traffic")
 ]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show the handlers' Powertools logs")]
+FaultSpecs = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fault",
+        help="Inject a fault, repeatable: dynamodb.UpdateTable=ThrottlingException*2, "
+        "cloudwatch.GetMetricData=InternalServiceError, UpdateTableFunction=timeout|error, "
+        "CheckTableStatusFunction=delete-table",
+    ),
+]
 
 
 @app.command()
@@ -43,6 +52,7 @@ def run(
     config: ConfigFile = CONFIG,
     world: WorldFile = WORLD,
     verbose: Verbose = False,
+    fault: FaultSpecs = None,
 ) -> None:
     """Start one execution on the embedded engine, wait for it and print its history and output. A
     DynamoDB stream event (events/ttl-remove.json) goes through the stream's event source mapping and
@@ -57,12 +67,20 @@ def run(
             console.print(f"[red]unknown machine {machine!r}; known: {', '.join(engine.machines)}[/red]")
             raise typer.Exit(2)
         seed(engine, read_json(config), read_json(world))
+        try:
+            engine.faults.inject(*(fault or []))
+        except ValueError as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from None
         if _is_stream_event(payload):
             executions = _deliver(engine, payload)
         else:
             executions = [engine.run(machine, payload)]
+        fired, updates = engine.faults.fired, len(engine.dynamodb_model.updates)
     for execution in executions:
         show(execution)
+    if fault:
+        console.print(f"faults fired: {', '.join(fired) or 'none'}; UpdateTable calls accepted: {updates}")
     raise typer.Exit(0 if all(e.status == "SUCCEEDED" for e in executions) else 1)
 
 

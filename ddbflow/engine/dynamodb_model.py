@@ -22,6 +22,15 @@ LIMIT_MESSAGE = (
     "Next decrease can be made at {at:%Y-%m-%d %H:%M:%S} UTC"
 )
 
+UNCHANGED_MESSAGE = (
+    "The provisioned throughput for {what} will not change. The requested value equals the current value. "
+    "Current ReadCapacityUnits provisioned for {what}: {ReadCapacityUnits}. "
+    "Requested ReadCapacityUnits: {ReadCapacityUnits}. "
+    "Current WriteCapacityUnits provisioned for {what}: {WriteCapacityUnits}. "
+    "Requested WriteCapacityUnits: {WriteCapacityUnits}. "
+    "Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits."
+)
+
 
 @dataclass
 class PartHistory:
@@ -67,7 +76,11 @@ class DynamoDBModel(ThroughputHooks):
                 f"Attempt to change a resource which is still in use: Table is being updated: {table.name}",
             )
         now = self.clock.now()
-        for part, old, new in _requested_changes(table, request):
+        changes = _requested_changes(table, request)
+        if changes and all(_same(old, new) for _, old, new in changes):
+            part, old, _ = changes[0]
+            raise Refusal("ValidationException", UNCHANGED_MESSAGE.format(what=_label(part), **old))
+        for part, old, new in changes:
             record = self.history.get((table.name, part), PartHistory())
             count = record.decreases_on(now)
             if _decreases(old, new) and not decrease_allowed(count, record.last_decrease, now):
@@ -117,6 +130,14 @@ class DynamoDBModel(ThroughputHooks):
             result["LastDecreaseDateTime"] = record.last_decrease.timestamp()
         result["NumberOfDecreasesToday"] = record.decreases_on(self.clock.now())
         return result
+
+
+def _same(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    return all(new.get(k) == old.get(k) for k in new)
+
+
+def _label(part: Part) -> str:
+    return "the table" if part is None else f"the index {part}"
 
 
 def _increases(old: dict[str, Any], new: dict[str, Any]) -> bool:

@@ -17,6 +17,7 @@ import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from moto import mock_aws
 
+from ddbflow_lambda import aws as handler_aws
 from ddbflow_lambda.core.alarms import alarm_definition
 from ddbflow_lambda.core.config import managed_targets, resolve_policy, validate_config
 from ddbflow_lambda.core.control_keys import CONFIG_KEY
@@ -27,6 +28,7 @@ from ddbflow_lambda.core.target import CONSUMED_METRIC, DIMENSIONS, THROTTLE_MET
 from .alarms import AlarmEvaluator
 from .clock import VirtualClock
 from .dynamodb_model import DynamoDBModel
+from .faults import Faults
 from .lambdas import LambdaRuntime
 from .moto_hooks import event_matches, patched_moto
 from .streams import Delivery, Streams
@@ -117,10 +119,14 @@ class Engine:
         boto3.setup_default_session(region_name=self.region)
         assert boto3.DEFAULT_SESSION is not None
         boto3.DEFAULT_SESSION.events.register("before-call.lambda.Invoke", self.lambdas.on_before_call)
+        # The handlers' clients must come from this session, where the hooks are.
+        handler_aws.client.cache_clear()
         self.dynamodb, self.cloudwatch, self.sfn, self.events, self.sqs = (
             boto3.client(s, region_name=self.region)
             for s in ("dynamodb", "cloudwatch", "stepfunctions", "events", "sqs")
         )
+        self.faults = Faults(self.lambdas, self.dynamodb)
+        boto3.DEFAULT_SESSION.events.register("before-call", self.faults.on_before_call)
         self.alarms = AlarmEvaluator(self.clock, self.cloudwatch, self.region, ACCOUNT)
         self._deploy()
         self.streams = Streams.from_template(

@@ -5,6 +5,7 @@ import importlib
 import io
 import json
 import sys
+import threading
 import traceback
 import uuid
 from collections.abc import Callable
@@ -19,6 +20,9 @@ from .clock import VirtualClock
 from .template import Function
 
 Handler = Callable[[dict[str, Any], Any], Any]
+# What Lambda answers when a function runs out of time; Step Functions names the error after errorType.
+TIMEOUT_ERROR = "Sandbox.Timedout"
+TIMEOUT_SECONDS = 30
 
 
 @dataclass
@@ -51,8 +55,14 @@ class LambdaRuntime:
         self.functions, self.clock = functions, clock
         self.arn_of = arn_of
         self.invocations: list[Invocation] = []
-        self.fault: Callable[[str, Any], None] | None = None  # raise from here to inject a failure
+        # Called before a handler runs: raise to fail the invocation, return True to report a timeout
+        # after the handler ran (its effects landed).
+        self.fault: Callable[[str, Any], bool | None] | None = None
         self._handlers: dict[str, Handler] = {}
+        self._running = threading.local()  # the function this thread is running, if any
+
+    def current_function(self) -> str | None:
+        return getattr(self._running, "name", None)
 
     def handler(self, name: str) -> Handler:
         if name not in self._handlers:
@@ -66,10 +76,10 @@ class LambdaRuntime:
     def invoke(self, name: str, event: Any) -> tuple[int, Any, str | None]:
         """(status, payload, FunctionError) as Lambda reports them."""
         context = LambdaContext(function_name=name, invoked_function_arn=self.arn_of(name))
+        self._running.name = name
         try:
             with self.clock.busy():
-                if self.fault:
-                    self.fault(name, event)
+                times_out = self.fault(name, event) if self.fault else False
                 payload = self.handler(name)(event, context)
         except Exception as exc:  # a Lambda runtime reports every unhandled exception this way
             self.invocations.append(Invocation(name, event, type(exc).__name__))
@@ -82,6 +92,12 @@ class LambdaRuntime:
                 },
                 "Unhandled",
             )
+        finally:
+            self._running.name = None
+        if times_out:
+            self.invocations.append(Invocation(name, event, TIMEOUT_ERROR))
+            message = f"Task timed out after {TIMEOUT_SECONDS:.2f} seconds"
+            return 200, {"errorType": TIMEOUT_ERROR, "errorMessage": message}, "Unhandled"
         self.invocations.append(Invocation(name, event, None))
         return 200, payload, None
 

@@ -36,14 +36,23 @@ def aws_error_codes(*services: str) -> set[str]:
     codes = set()
     for service in services:
         shapes = loader.load_service_model(service, "service-2")["shapes"]
-        codes |= {name for name, shape in shapes.items() if shape.get("exception")}
+        # The code on the wire, e.g. CloudWatch's InternalServiceFault answers "InternalServiceError".
+        codes |= {
+            shape.get("error", {}).get("code", name)
+            for name, shape in shapes.items()
+            if shape.get("exception")
+        }
     return codes
 
 
 OUR_ERRORS = {name for name, cls in inspect.getmembers(errors, inspect.isclass) if issubclass(cls, Exception)}
 KNOWN_ERRORS = STATES_ERRORS | LAMBDA_ERRORS | OUR_ERRORS | aws_error_codes("dynamodb", "cloudwatch")
 # the "Common Errors" every AWS API reference lists, and the error a Pass state of the machine raises
-KNOWN_ERRORS |= {"ServiceUnavailable", "ThrottlingException", "InternalFailure", "TableNotActiveInTime"}
+KNOWN_ERRORS |= {
+    "ServiceUnavailable", "ThrottlingException", "Throttling", "InternalFailure", "TableNotActiveInTime",
+}  # fmt: skip
+# What Lambda answers when a function times out (Step Functions names the error after its errorType).
+KNOWN_ERRORS |= {"Sandbox.Timedout"}
 
 
 def definition(machine: Any) -> dict[str, Any]:

@@ -60,7 +60,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
                 "Delete": {
                     "TableName": table,
                     "Key": lease_key(target["table"]),
-                    "ConditionExpression": "#owner = :owner",
+                    # Gone already is fine: a retried Record Decision released it the first time.
+                    "ConditionExpression": "attribute_not_exists(pk) OR #owner = :owner",
                     "ExpressionAttributeNames": {"#owner": "owner"},
                     "ExpressionAttributeValues": {":owner": state["lease"]["owner"]},
                 }
