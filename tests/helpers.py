@@ -1,10 +1,36 @@
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ddbflow.engine import Engine
+from ddbflow.world import CONFIG, WORLD, read_json, seed
+
 EVENTS = Path(__file__).resolve().parents[1] / "events"
+TUESDAY_1400 = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
+MONDAY_0830 = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
 
 
 def load_event(name: str) -> Any:
     """A sample from events/, the same files users start executions with."""
     return json.loads((EVENTS / name).read_text())
+
+
+@contextmanager
+def world_engine(start: datetime, **config_changes: Any) -> Iterator[Engine]:
+    """orders busy (RCU 50, WCU 100) with an idle-for-writes GSI, sessions idle at 100/100, and archive
+    idle at 50/50 whose decreases for today are already spent."""
+    config = read_json(CONFIG)
+    config["tables"]["archive"] = {}
+    config["defaults"].update(config_changes)
+    world = read_json(WORLD)
+    world["tables"]["archive"] = {"read": 50, "write": 50}
+    world["traffic"].append({"table": "archive", "dimension": "read", "consumed_per_second": 1})
+    with Engine(start=start) as engine:
+        seed(engine, config, world)
+        recent = engine.clock.now() - timedelta(minutes=10)
+        spent = [recent - timedelta(hours=h) for h in (3, 2, 1, 0)]
+        engine.dynamodb_model.record_decreases("archive", None, spent)
+        yield engine

@@ -27,7 +27,7 @@ class AlarmEvaluator:
 
     def _evaluate(self, alarm: dict[str, Any]) -> dict[str, Any] | None:
         period, count = alarm["Period"], alarm["EvaluationPeriods"]
-        end = _floor(self.clock.now(), period)
+        end = floor_to_period(self.clock.now(), period)
         start = end - timedelta(seconds=period * count)
         stat = alarm.get("Statistic", "Sum")
         points = self.cloudwatch.get_metric_statistics(
@@ -39,7 +39,8 @@ class AlarmEvaluator:
             Period=period,
             Statistics=[stat],
         )["Datapoints"]
-        by_time = {p["Timestamp"]: p[stat] for p in points}
+        # moto starts a statistics bucket at its first datapoint's time, not on the period boundary.
+        by_time = {floor_to_period(p["Timestamp"], period): p[stat] for p in points}
         slots = [start + timedelta(seconds=period * i) for i in range(count)]
         values = [by_time.get(slot) for slot in slots]
         new_state = alarm_state(
@@ -125,6 +126,6 @@ class AlarmEvaluator:
         }
 
 
-def _floor(moment: datetime, period: int) -> datetime:
+def floor_to_period(moment: datetime, period: int) -> datetime:
     seconds = int(moment.timestamp()) // period * period
     return datetime.fromtimestamp(seconds, tz=moment.tzinfo)

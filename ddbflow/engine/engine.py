@@ -25,7 +25,7 @@ from ddbflow_lambda.core.naming import execution_name
 from ddbflow_lambda.core.table import throughput_state
 from ddbflow_lambda.core.target import CONSUMED_METRIC, DIMENSIONS, THROTTLE_METRIC, Dimension, Target
 
-from .alarms import AlarmEvaluator
+from .alarms import AlarmEvaluator, floor_to_period
 from .clock import VirtualClock
 from .dynamodb_model import DynamoDBModel
 from .faults import Faults
@@ -121,6 +121,7 @@ class Engine:
         boto3.DEFAULT_SESSION.events.register("before-call.lambda.Invoke", self.lambdas.on_before_call)
         # The handlers' clients must come from this session, where the hooks are.
         handler_aws.client.cache_clear()
+        handler_aws.dynamodb_table.cache_clear()
         self.dynamodb, self.cloudwatch, self.sfn, self.events, self.sqs = (
             boto3.client(s, region_name=self.region)
             for s in ("dynamodb", "cloudwatch", "stepfunctions", "events", "sqs")
@@ -279,7 +280,8 @@ class Engine:
         and evaluating alarms after each minute; return the executions started."""
         started = []
         for _ in range(minutes):
-            stamp = self.clock.now()
+            # DynamoDB stamps each one-minute Sum at the start of its minute.
+            stamp = floor_to_period(self.clock.now(), 60)
             self.cloudwatch.put_metric_data(
                 Namespace="AWS/DynamoDB",
                 MetricData=[

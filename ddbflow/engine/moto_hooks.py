@@ -14,6 +14,7 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 from unittest import mock
 
+from moto.cloudwatch.models import CloudWatchBackend
 from moto.core.exceptions import JsonRESTError
 from moto.dynamodb.exceptions import ERROR_TYPE_PREFIX
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
@@ -38,6 +39,7 @@ INTERNALS: dict[str, tuple[Any, str]] = {
     "DynamoDB stream shard": (StreamShard, "add"),
     "execution start": (ExecutionWorker, "start"),
     "execution thread body": (ExecutionWorker, "_execution_logic"),
+    "CloudWatch PutMetricAlarm": (CloudWatchBackend, "put_metric_alarm"),
 }
 
 
@@ -126,6 +128,7 @@ def _patches(clock: VirtualClock, dynamodb: ThroughputHooks) -> list[tuple[Any, 
         return result
 
     return [
+        *_cloudwatch_patches(),
         (WaitFunction, "_wait_interval", wait_interval),
         (retrier_decl, "time", types.SimpleNamespace(sleep=clock.sleep)),
         (EventManager, "_get_current_timestamp", staticmethod(event_time)),
@@ -135,6 +138,27 @@ def _patches(clock: VirtualClock, dynamodb: ThroughputHooks) -> list[tuple[Any, 
         (DynamoDBBackend, "update_table", update_table),
         (Table, "describe", describe),
     ]
+
+
+def _cloudwatch_patches() -> list[tuple[Any, str, Any]]:
+    original_put_alarm: Callable[..., Any] = CloudWatchBackend.put_metric_alarm
+    put_alarm_signature = inspect.signature(original_put_alarm)
+
+    # AWS: a new alarm starts INSUFFICIENT_DATA; "when you update an existing alarm, its state is left
+    # unchanged". moto starts every put, new or not, at OK.
+    def put_metric_alarm(self: CloudWatchBackend, *args: Any, **kwargs: Any) -> Any:
+        name = put_alarm_signature.bind(self, *args, **kwargs).arguments["name"]
+        existing = self.alarms.get(name)
+        alarm = original_put_alarm(self, *args, **kwargs)
+        if existing is None:
+            alarm.state_value = "INSUFFICIENT_DATA"
+        else:
+            alarm.history = existing.history
+            for kept in ("state_value", "state_reason", "state_reason_data", "state_updated_timestamp"):
+                setattr(alarm, kept, getattr(existing, kept))
+        return alarm
+
+    return [(CloudWatchBackend, "put_metric_alarm", put_metric_alarm)]
 
 
 class Refusal(Exception):

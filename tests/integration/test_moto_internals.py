@@ -45,3 +45,25 @@ def test_entered_time_comes_from_the_clock() -> None:
         )["stateMachineArn"]
         execution = engine.run("probe", {})
     assert execution.output["now"].startswith("2030-01-01T00:00")
+
+
+def test_alarms_start_insufficient_data_and_keep_their_state_when_updated() -> None:
+    alarm = {
+        "AlarmName": "ddbflow-probe::read-high",
+        "Namespace": "AWS/DynamoDB",
+        "MetricName": "ConsumedReadCapacityUnits",
+        "Statistic": "Sum",
+        "Period": 60,
+        "EvaluationPeriods": 2,
+        "Threshold": 100.0,
+        "ComparisonOperator": "GreaterThanThreshold",
+    }
+    with Engine() as engine:
+        engine.cloudwatch.put_metric_alarm(**alarm)
+        assert engine.alarm(alarm["AlarmName"])["StateValue"] == "INSUFFICIENT_DATA"  # as AWS creates it
+        engine.cloudwatch.set_alarm_state(
+            AlarmName=alarm["AlarmName"], StateValue="ALARM", StateReason="probe"
+        )
+        engine.cloudwatch.put_metric_alarm(**{**alarm, "Threshold": 200.0})
+        updated = engine.alarm(alarm["AlarmName"])
+    assert (updated["StateValue"], updated["Threshold"]) == ("ALARM", 200.0)  # moto alone resets it to OK

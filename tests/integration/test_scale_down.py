@@ -1,38 +1,14 @@
 """The real scale_down.asl.json on the embedded engine: a Map over every managed table and GSI."""
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from ddbflow.engine import Engine, Execution
-from ddbflow.world import CONFIG, WORLD, read_json, seed
 from ddbflow_lambda.core.target import Target
-from helpers import load_event
-
-TUESDAY_1400 = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
-MONDAY_0830 = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
-
-
-@contextmanager
-def world_engine(start: datetime, **config_changes: Any) -> Iterator[Engine]:
-    """orders busy (RCU 50, WCU 100) with an idle-for-writes GSI, sessions idle at 100/100, and archive
-    idle at 50/50 whose decreases for today are already spent."""
-    config = read_json(CONFIG)
-    config["tables"]["archive"] = {}
-    config["defaults"].update(config_changes)
-    world = read_json(WORLD)
-    world["tables"]["archive"] = {"read": 50, "write": 50}
-    world["traffic"].append({"table": "archive", "dimension": "read", "consumed_per_second": 1})
-    with Engine(start=start) as engine:
-        seed(engine, config, world)
-        recent = engine.clock.now() - timedelta(minutes=10)
-        spent = [recent - timedelta(hours=h) for h in (3, 2, 1, 0)]
-        engine.dynamodb_model.record_decreases("archive", None, spent)
-        yield engine
+from helpers import MONDAY_0830, TUESDAY_1400, load_event, world_engine
 
 
 @pytest.fixture

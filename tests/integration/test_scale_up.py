@@ -229,6 +229,32 @@ def test_ten_duplicate_deliveries_at_once_update_once(engine: Engine) -> None:
     assert not lease_held(engine, "orders")
 
 
+def test_read_and_write_alarms_together_ten_deliveries_update_once(engine: Engine) -> None:
+    # GIVEN orders busy on both dimensions: 48 RCU/s of 50 and 96 WCU/s of 100, plus throttling
+    engine.publish([Flow(ORDERS, "read", 48, 3), Flow(ORDERS, "write", 96, 6)], minutes=2, evaluate=False)
+    changes = [e for e in engine.alarms.evaluate() if e["detail"]["state"]["value"] == "ALARM"]
+    assert sorted(e["detail"]["alarmName"] for e in changes) == [
+        "ddbflow-orders::read-high",
+        "ddbflow-orders::write-high",
+    ]
+    # WHEN each state change is delivered five times, all ten at once
+    arns = [
+        engine.start("scale-up", event, name=f"both-{n}-{i}")
+        for n, event in enumerate(changes)
+        for i in range(5)
+    ]
+    results = [engine.wait(arn) for arn in arns]
+    assert all(r.status == "SUCCEEDED" for r in results), [r.cause for r in results]
+    # THEN one execution raises both dimensions in a single UpdateTable; the nine others change nothing
+    [winner] = [r.output for r in results if r.output["outcome"] == "increased"]
+    assert updates(engine) == 1
+    assert engine.capacity(ORDERS)["read"] == 73 and engine.capacity(ORDERS)["write"] == 146
+    assert "in the same update" in winner["summary"]
+    assert engine.alarm("ddbflow-orders::read-high")["Threshold"] == 73 * 60 * 0.7
+    assert engine.alarm(WRITE_ALARM)["Threshold"] == 146 * 60 * 0.7
+    assert not lease_held(engine, "orders")
+
+
 def test_a_dead_holders_lease_expires(engine: Engine) -> None:
     # GIVEN an execution that took the lease and died (never released it)
     put_control_item(engine, "TABLE#orders", "LEASE", owner="dead", expires_at=engine.clock.now().isoformat())
@@ -247,3 +273,32 @@ def test_a_live_lease_makes_others_wait_then_skip(engine: Engine) -> None:
     assert execution.output["outcome"] == "skipped"
     assert "another execution is scaling this table" in execution.output["reason"]
     assert updates(engine) == 0
+
+
+def test_demand_still_above_the_new_capacity_fires_the_alarm_again(engine: Engine) -> None:
+    # GIVEN an increase 100 → 146 that re-armed the alarm (OK) at its new threshold
+    first = engine.wait(busy_orders_writes(engine)[0])
+    assert first.output["to"] == 146
+    assert engine.alarm(WRITE_ALARM)["StateValue"] == "OK"
+    # WHEN demand keeps growing past the new capacity
+    started = engine.publish([Flow(ORDERS, "write", 140, 40)], minutes=2)
+    # THEN the alarm fires again and the table grows again: ceil(180 / 0.7) = 258
+    assert len(started) == 1
+    second = engine.wait(started[0])
+    assert second.output["outcome"] == "increased", second.output
+    assert engine.capacity(ORDERS)["write"] == 258
+    assert updates(engine) == 2
+
+
+def test_an_alarm_inside_the_cooldown_waits_it_out_then_judges_fresh_metrics(engine: Engine) -> None:
+    # GIVEN an increase just now (cooldown 120 s) WHEN the write alarm's state change arrives again
+    engine.wait(busy_orders_writes(engine)[0])
+    late = {**load_event("alarm-eventbridge.json"), "id": "late-delivery"}
+    late["detail"]["state"]["timestamp"] = engine.clock.now().isoformat()
+    execution = engine.run("scale-up", late)
+    # THEN it waits until the cooldown ends, re-measures, and finds the demand already met
+    assert execution.status == "SUCCEEDED", execution.cause
+    assert "Wait Out Cooldown" in execution.states_entered
+    assert execution.output["outcome"] == "unchanged"
+    assert "waited out the cooldown until" in execution.output["reason"]
+    assert updates(engine) == 1

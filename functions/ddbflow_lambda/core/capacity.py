@@ -89,6 +89,15 @@ def plan_increase(current: int, demand: Demand, policy: Policy, *, require_deman
     return Plan("increase", current, new, policy.rule, f"{observed}; {policy.rule} rule → {new}{capped}")
 
 
+def plan_alongside(current: int, demand: Demand, policy: Policy) -> Plan:
+    """The other dimension rides along in the same UpdateTable when it is above its target too, so read
+    and write alarms firing together cost one update, not two (the other alarm's execution then finds
+    that dimension in cooldown)."""
+    if demand.per_second <= current * policy.target_utilization:
+        return Plan("none", current, current, policy.rule, "within target")
+    return plan_increase(current, demand, policy)
+
+
 def alarm_threshold(capacity: int, policy: Policy) -> float:
     """Sum of consumed units over one alarm period that means 'above target utilization'."""
     return round(capacity * policy.alarm_period_seconds * policy.target_utilization, 3)

@@ -3,6 +3,8 @@
 import json
 from typing import Any
 
+from .target import UNIT_LABEL
+
 
 def decide(state: dict[str, Any]) -> dict[str, Any]:
     """Outcome of a scale-up execution from its state data, checked in the order the machine runs."""
@@ -19,6 +21,16 @@ def decide(state: dict[str, Any]) -> dict[str, Any]:
         "to": plan.get("new") if outcome == "increased" else plan.get("current"),
         "reason": reason,
     }
+    alongside = plan.get("alongside")
+    if outcome == "increased" and alongside:
+        result["alongside"] = {
+            "dimension": alongside["dimension"],
+            "from": alongside["current"],
+            "to": alongside["new"],
+        }
+        other = f"{UNIT_LABEL[alongside['dimension']]} {alongside['current']} → {alongside['new']}"
+        reason = f"{reason}; {other} in the same update: {alongside['reason']}"
+        result["reason"] = reason
     if outcome == "increased":
         result["summary"] = f"{label} {plan['current']} → {plan['new']}: {reason}"
     elif outcome == "unchanged":
@@ -37,13 +49,14 @@ def _outcome(state: dict[str, Any], alarm: dict[str, Any], plan: dict[str, Any])
     if alarm["state"] != "ALARM":
         return "skipped", f"alarm {alarm['alarm_name']} is {alarm['state']}, not ALARM"
     cooldown = state.get("cooldown") or {}
-    if cooldown.get("active"):
+    if cooldown.get("active") and not plan:
         return "skipped", f"in cooldown until {cooldown['until']} (last increase {cooldown['last_increase']})"
+    waited = f"waited out the cooldown until {cooldown['until']}; " if cooldown.get("active") else ""
     if plan.get("action") != "increase":
-        return "unchanged", plan.get("reason", "no plan")
+        return "unchanged", waited + plan.get("reason", "no plan")
     if (state.get("update") or {}).get("dry_run"):
-        return "dry-run", f"would increase {plan['current']} → {plan['new']}: {plan['reason']}"
-    return "increased", plan["reason"]
+        return "dry-run", f"would increase {plan['current']} → {plan['new']}: {waited}{plan['reason']}"
+    return "increased", waited + plan["reason"]
 
 
 def error_message(error: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ CONSUMED_METRIC: dict[Dimension, str] = {
 }
 THROTTLE_METRIC: dict[Dimension, str] = {"read": "ReadThrottleEvents", "write": "WriteThrottleEvents"}
 UNIT_LABEL: dict[Dimension, str] = {"read": "RCU", "write": "WCU"}
+OTHER_DIMENSION: dict[Dimension, Dimension] = {"read": "write", "write": "read"}
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,15 @@
-"""Compute Capacity: measure demand (consumed + throttled) over the alarm window, then plan the increase."""
+"""Compute Capacity: measure demand (consumed + throttled) over the alarm window, then plan the increase —
+and the other dimension's too when it is above its target, so both go up in one UpdateTable."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..aws import metric_sums, parse_time
-from ..core.capacity import measure_demand, plan_increase
+from ..core.capacity import Demand, Plan, measure_demand, plan_alongside, plan_increase
 from ..core.config import Policy
-from ..core.target import Target
+from ..core.target import Dimension, Target
 from ..observability import logger
 from ..tracing import tracer
 
@@ -17,22 +18,32 @@ from ..tracing import tracer
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     alarm, policy = event["alarm"], Policy.from_dict(event["policy"])
-    dimension = alarm["dimension"]
-    end = parse_time(event["now"])
-    start = end - timedelta(seconds=policy.alarm_period_seconds * policy.alarm_evaluation_periods)
-    consumed, throttled = metric_sums(
-        Target.from_dict(alarm), dimension, policy.alarm_period_seconds, start, end
-    )
-    demand = measure_demand(consumed, throttled, policy.alarm_period_seconds, policy.throttled_request_units)
+    target, dimension, now = Target.from_dict(alarm), alarm["dimension"], parse_time(event["now"])
+    other_policy = Policy.from_dict(event["policy"]["other_dimension"])
+    other: Dimension = event["policy"]["other_dimension"]["dimension"]
+    demand = _demand(target, dimension, policy, now)
     plan = plan_increase(
         int(event["table"][dimension]), demand, policy, require_demand=alarm["source"] != "manual"
     )
+    alongside = Plan("none", int(event["table"][other]), int(event["table"][other]), other_policy.rule, "")
+    if plan.action == "increase":
+        alongside = plan_alongside(alongside.current, _demand(target, other, other_policy, now), other_policy)
     logger.info("capacity planned", extra={"plan": plan.as_dict(), "demand_per_second": demand.per_second})
+    alarms = [{"dimension": dimension, "capacity": plan.new, "policy": policy.as_dict()}]
+    if alongside.action == "increase":
+        alarms.append({"dimension": other, "capacity": alongside.new, "policy": other_policy.as_dict()})
     # What Update Table and Update Alarms need, in the shape both machines give them.
     return plan.as_dict() | {
         "demand_per_second": round(demand.per_second, 3),
-        "throughput": {"read": event["table"]["read"], "write": event["table"]["write"], dimension: plan.new},
-        "alarms": [{"dimension": dimension, "capacity": plan.new, "policy": policy.as_dict()}],
+        "throughput": {dimension: plan.new, other: alongside.new},
+        "alarms": alarms,
+        "alongside": alongside.as_dict() | {"dimension": other} if alongside.action == "increase" else None,
         "dry_run": policy.dry_run,
         "deadline_seconds": policy.update_deadline_seconds,
     }
+
+
+def _demand(target: Target, dimension: Dimension, policy: Policy, end: datetime) -> Demand:
+    start = end - timedelta(seconds=policy.alarm_period_seconds * policy.alarm_evaluation_periods)
+    consumed, throttled = metric_sums(target, dimension, policy.alarm_period_seconds, start, end)
+    return measure_demand(consumed, throttled, policy.alarm_period_seconds, policy.throttled_request_units)

@@ -42,18 +42,23 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         }
     ]
     if scale_up and decision["outcome"] == "increased":
-        writes.append(
+        # Cooldown for every dimension this execution raised (the other one too when it rode along).
+        raised = [(target["dimension"], decision["to"])]
+        if decision.get("alongside"):
+            raised.append((decision["alongside"]["dimension"], decision["alongside"]["to"]))
+        writes += [
             {
                 "Put": {
                     "TableName": table,
                     "Item": {
-                        **last_change_key(target),
+                        **last_change_key({**target, "dimension": dimension}),
                         "increased_at": now,
-                        "capacity": decision["to"],
+                        "capacity": capacity,
                     },
                 }
             }
-        )
+            for dimension, capacity in raised
+        ]
     if state.get("lease"):
         writes.append(
             {

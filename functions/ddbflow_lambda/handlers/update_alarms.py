@@ -1,4 +1,7 @@
-"""Update Alarms: re-set the scale-up alarm thresholds to the new capacity. Shared by both machines."""
+"""Update Alarms: re-set the scale-up alarm thresholds to the new capacity, and re-arm each alarm (state
+OK), so demand still above the new threshold fires it again. CloudWatch leaves an updated alarm's state
+as it was: an alarm left in ALARM would never change state again, and never start another execution.
+Shared by both machines."""
 
 import os
 from typing import Any
@@ -27,5 +30,10 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         )
         with named_aws_errors():
             client("cloudwatch").put_metric_alarm(**definition)
+            client("cloudwatch").set_alarm_state(
+                AlarmName=definition["AlarmName"],
+                StateValue="OK",
+                StateReason=f"ddbflow re-armed the alarm at capacity {alarm['capacity']}",
+            )
         updated[definition["AlarmName"]] = definition["Threshold"]
     return {"thresholds": updated}
