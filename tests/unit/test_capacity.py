@@ -1,6 +1,12 @@
 import pytest
 
-from ddbflow_lambda.core.capacity import Demand, alarm_threshold, measure_demand, plan_increase
+from ddbflow_lambda.core.capacity import (
+    Demand,
+    alarm_threshold,
+    measure_demand,
+    plan_alongside,
+    plan_increase,
+)
 from ddbflow_lambda.core.config import Policy
 
 
@@ -69,3 +75,12 @@ def test_increase_is_never_below_current_nor_above_max(current: int) -> None:
     policy = Policy(max_capacity=40000)
     plan = plan_increase(current, Demand(current * 0.9, current * 0.1, 2), policy)
     assert current < plan.new <= 40000
+
+
+@pytest.mark.parametrize("rule", ["demand", "step"])
+def test_the_other_dimension_rides_along_only_when_above_its_target(rule: str) -> None:
+    policy = Policy(rule=rule, target_utilization=0.7, scale_up_step=0.5)
+    assert plan_alongside(50, Demand(35, 0, 2), policy).action == "none"  # exactly at 70 %: not above
+    raised = plan_alongside(50, Demand(48, 3, 2), policy)
+    assert raised.action == "increase"
+    assert raised.new == (73 if rule == "demand" else 75)  # ceil(51 / 0.7) or ceil(50 × 1.5)
