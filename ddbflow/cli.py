@@ -299,45 +299,12 @@ def bench(
 
 
 def bench_table(report: dict[str, Any]) -> Table:
-    prices = report["prices"]
-    table = Table(
-        title=f"ddbflow bench — cost at {prices['region']} provisioned prices "
-        f"(${prices['wcu_hour']}/WCU-hour, ${prices['rcu_hour']}/RCU-hour)"
-    )
-    for column in (
-        "trace",
-        "policy",
-        "throttled %",
-        "capacity-unit-hours",
-        "$ as WCU / RCU",
-        "× oracle",
-        "× target tracking",
-        "recover (min)",
-        "updates / decreases",
-        "simulated / wall",
-    ):
+    from .sim.bench import COLUMNS, cells, title
+
+    table = Table(title=title(report))
+    for column in COLUMNS:
         table.add_column(column, justify="left" if column in ("trace", "policy") else "right")
     for trace_name, entry in report["traces"].items():
         for row in entry["results"]:
-            table.add_row(*bench_cells(trace_name, row))
+            table.add_row(*cells(trace_name, row))
     return table
-
-
-def bench_cells(trace_name: str, row: dict[str, Any]) -> list[str]:
-    def ratio(value: float | None) -> str:
-        return "—" if value is None else f"{value:.2f}"
-
-    policy = row["policy"] + (" (exact)" if row.get("exact") else " (lower bound)" if "exact" in row else "")
-    recover = row["recover_minutes"] if trace_name.startswith("step") else None
-    return [
-        trace_name,
-        policy,
-        f"{row['throttled_fraction'] * 100:.3f}",
-        f"{row['capacity_unit_hours']:,.0f}",
-        f"{row['cost_usd_as_wcu']:,.2f} / {row['cost_usd_as_rcu']:,.2f}",
-        ratio(row["capacity_vs_oracle"]),
-        ratio(row["capacity_vs_target_tracking"]),
-        "—" if recover is None else str(recover),
-        f"{row['update_calls']} / {row['decreases']}",
-        f"{row['simulated_per_wall']:,.0f}",
-    ]

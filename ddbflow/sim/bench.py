@@ -74,26 +74,96 @@ def run_bench(
             "plot": f"{trace.name}.png",
         }
     (out_dir / "results.json").write_text(json.dumps(report, indent=2) + "\n")
+    (out_dir / "results.md").write_text(f"{title(report)}\n\n{markdown(report)}")
     return report
 
 
+COLUMNS = (
+    "trace",
+    "policy",
+    "throttled %",
+    "capacity-unit-hours",
+    "$ as WCU / RCU",
+    "× oracle",
+    "capacity / throttled × target tracking",
+    "recover (min)",
+    "updates / decreases",
+    "simulated / wall",
+)
+
+
+def title(report: dict[str, Any]) -> str:
+    prices = report["prices"]
+    return (
+        f"ddbflow bench — cost at {prices['region']} provisioned prices "
+        f"(${prices['wcu_hour']}/WCU-hour, ${prices['rcu_hour']}/RCU-hour)"
+    )
+
+
+def cells(trace_name: str, row: dict[str, Any]) -> list[str]:
+    """One table row."""
+
+    def ratio(value: float | None) -> str:
+        return "—" if value is None else f"{value:.2f}"
+
+    exact = row.get("exact")
+    policy = row["policy"] + ("" if exact is None else " (exact)" if exact else " (lower bound)")
+    recover = row["recover_minutes"]
+    return [
+        trace_name,
+        policy,
+        f"{row['throttled_fraction'] * 100:.4f}",
+        f"{row['capacity_unit_hours']:,.0f}",
+        f"{row['cost_usd_as_wcu']:,.2f} / {row['cost_usd_as_rcu']:,.2f}",
+        ratio(row["capacity_vs_oracle"]),
+        f"{ratio(row['capacity_vs_target_tracking'])} / {ratio(row['throttled_vs_target_tracking'])}",
+        "—" if recover is None else str(recover),
+        f"{row['update_calls']} / {row['decreases']}",
+        f"{row['simulated_per_wall']:,.0f}",
+    ]
+
+
+def markdown(report: dict[str, Any]) -> str:
+    lines = [
+        "| " + " | ".join(COLUMNS) + " |",
+        "|" + "|".join("---" if c in ("trace", "policy") else "---:" for c in COLUMNS) + "|",
+    ]
+    for trace_name, entry in report["traces"].items():
+        lines += ["| " + " | ".join(cells(trace_name, row)) + " |" for row in entry["results"]]
+    return "\n".join(lines) + "\n"
+
+
+ZOOM_MINUTES = 1440  # the second panel: a day around the busiest minute
+
+
 def plot(trace: Trace, results: list[Result], path: Path) -> None:
+    """Demand and every policy's capacity: the whole trace, then the day around its busiest minute."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    hours = [minute / 60 for minute in range(trace.minutes)]
-    figure, axes = plt.subplots(figsize=(12, 4.5), dpi=100)
-    axes.fill_between(hours, trace.demand, color="0.8", label="demand", step="post", linewidth=0)
-    for result in results:
-        axes.plot(hours, result.capacity, label=result.policy, linewidth=0.8, drawstyle="steps-post")
-    axes.set_xlabel("hours")
-    axes.set_ylabel("capacity units per second")
-    axes.set_title(f"{trace.name}: demand and provisioned capacity")
-    axes.set_xlim(0, hours[-1] if hours else 1)
-    axes.set_ylim(bottom=0)
-    axes.legend(loc="upper left", fontsize="small", ncols=3)
+    busiest = max(range(trace.minutes), key=trace.demand.__getitem__)
+    zoom_start = max(0, min(busiest - ZOOM_MINUTES // 2, trace.minutes - ZOOM_MINUTES))
+    spans = [(0, trace.minutes, "whole trace")]
+    if trace.minutes > ZOOM_MINUTES:
+        spans.append((zoom_start, zoom_start + ZOOM_MINUTES, "the day around the busiest minute"))
+    figure, panels = plt.subplots(len(spans), 1, figsize=(12, 4 * len(spans)), dpi=100, squeeze=False)
+    for axes, (first, last, label) in zip(panels[:, 0], spans, strict=True):
+        hours = [minute / 60 for minute in range(first, last)]
+        axes.fill_between(
+            hours, trace.demand[first:last], color="0.8", label="demand", step="post", linewidth=0
+        )
+        for result in results:
+            axes.plot(
+                hours, result.capacity[first:last], label=result.policy, linewidth=0.8, drawstyle="steps-post"
+            )
+        axes.set_xlabel("hours since the start of the trace")
+        axes.set_ylabel("capacity units per second")
+        axes.set_title(f"{trace.name}: demand and provisioned capacity, {label}")
+        axes.set_xlim(hours[0], hours[-1])
+        axes.set_ylim(bottom=0)
+        axes.legend(loc="upper left", fontsize="small", ncols=3)
     figure.tight_layout()
     figure.savefig(path)
     plt.close(figure)

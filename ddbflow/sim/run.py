@@ -11,7 +11,7 @@ from typing import Any
 from .oracle import Oracle
 from .policies import Blog, DynamicDynamoDB, TargetTracking
 from .policy import UPDATE_SECONDS, Policy
-from .trace import Trace, step_minute
+from .trace import Trace
 from .traffic import TrafficModel
 
 START = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday, 00:00 UTC: the trace's minute 0
@@ -100,8 +100,8 @@ def initial_capacity(trace: Trace, min_capacity: int, max_capacity: int) -> int:
 
 def recovery(trace: Trace, capacity: list[float]) -> int | None:
     """Minutes from a ×4 step until the capacity in effect covers the demand for the first time."""
-    at = step_minute(trace)
-    if at is None:
+    at = trace.step_at
+    if at is None or at >= trace.minutes:
         return None
     for minute in range(at, trace.minutes):
         if capacity[minute] >= trace.demand[minute]:

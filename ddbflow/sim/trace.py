@@ -17,20 +17,23 @@ MINUTES_PER_DAY = 1440
 class Trace:
     name: str
     demand: tuple[float, ...]  # capacity units per second wanted, one value per minute
+    step_at: int | None = None  # a synthetic ×4 step's minute (recovery is measured from it)
 
     @property
     def minutes(self) -> int:
         return len(self.demand)
 
 
-def scaled(name: str, values: list[float], peak: float, days: float | None = None) -> Trace:
+def scaled(
+    name: str, values: list[float], peak: float, days: float | None = None, step_at: int | None = None
+) -> Trace:
     """Cut to the first ``days`` and scale so the busiest minute of what is kept equals ``peak``."""
     if days is not None:
         values = values[: max(1, round(days * MINUTES_PER_DAY))]
     busiest = max(values, default=0.0)
     if busiest <= 0:
         raise ValueError(f"trace {name} has no demand to scale")
-    return Trace(name, tuple(v * peak / busiest for v in values))
+    return Trace(name, tuple(v * peak / busiest for v in values), step_at)
 
 
 def load_csv(path: Path, peak: float, days: float | None = None) -> Trace:
@@ -60,7 +63,7 @@ def step(
     minutes = round(days * MINUTES_PER_DAY)
     at_minute = minutes // 4 if at_minute is None else at_minute
     values = [0.25 if minute < at_minute else 1.0 for minute in range(minutes)]
-    return scaled("step-x4", _noisy(values, noise, seed), peak)
+    return scaled("step-x4", _noisy(values, noise, seed), peak, step_at=at_minute)
 
 
 def ramp(peak: float, days: float = 1.0, noise: float = 0.05, seed: int = 0) -> Trace:
@@ -87,11 +90,3 @@ def spike(
 
 
 SYNTHETIC: dict[str, Callable[..., Trace]] = {"step-x4": step, "ramp": ramp, "spike": spike}
-
-
-def step_minute(trace: Trace) -> int | None:
-    """Where a ×4 step happens (the first minute at least three times the one before), if anywhere."""
-    for minute in range(1, trace.minutes):
-        if trace.demand[minute] >= 3 * trace.demand[minute - 1] > 0:
-            return minute
-    return None

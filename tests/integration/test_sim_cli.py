@@ -85,3 +85,4 @@ def test_a_short_bench_writes_results_and_a_plot_per_trace(tmp_path: Path) -> No
         assert rows["oracle"]["throttled_fraction"] == 0.0
     assert report["traces"]["step-x4"]["results"][0]["recover_minutes"] is not None  # the step is in the cut
     assert "cost at us-east-1" in result.output
+    assert "| step-x4 | oracle (exact) | 0.0000 |" in (out / "results.md").read_text()

@@ -9,7 +9,7 @@ from types import ModuleType
 import pytest
 
 from ddbflow.sim.policies import Blog, DynamicDynamoDB, TargetTracking
-from ddbflow.sim.run import POLICIES, START, Result, simulate
+from ddbflow.sim.run import POLICIES, START, Result, recovery, simulate
 from ddbflow.sim.trace import Trace, spike, step
 from ddbflow.sim.traffic import TrafficModel
 
@@ -100,3 +100,16 @@ def test_a_policy_that_never_reacts_throttles_a_spike_beyond_its_burst() -> None
     result = simulate(load, "dynamic-dynamodb")
     assert result.throttled_units > 0
     assert simulate(load, "oracle").throttled_units == 0
+
+
+def test_recovery_is_minutes_from_the_step_until_capacity_covers_demand() -> None:
+    load = Trace("s", (1.0, 1.0, 4.0, 4.0, 4.0, 4.0), step_at=2)
+    assert recovery(load, [2, 2, 2, 3, 5, 5]) == 2
+    assert recovery(load, [2, 2, 4, 4, 4, 4]) == 0
+    assert recovery(Trace("flat", (1.0, 1.0)), [1, 1]) is None
+
+
+def test_after_a_x4_step_the_oracle_is_ready_at_once_and_dynamic_dynamodb_takes_its_look_back() -> None:
+    load = step(1000, days=0.25, at_minute=120, noise=0)
+    assert simulate(load, "oracle").recover_minutes == 0
+    assert simulate(load, "dynamic-dynamodb").recover_minutes >= 10  # its window starts 15 minutes back

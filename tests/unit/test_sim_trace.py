@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from ddbflow.sim.trace import load_csv, ramp, spike, step, step_minute
+from ddbflow.sim.trace import load_csv, ramp, spike, step
 
 
 def test_a_csv_is_scaled_to_the_peak_and_missing_minutes_are_idle(tmp_path: Path) -> None:
@@ -34,5 +34,5 @@ def test_synthetic_loads_are_deterministic_and_peak_at_the_peak() -> None:
         assert max(make(1000).demand) == pytest.approx(1000)
     assert step(1000, seed=1) != step(1000, seed=2)
     load = step(1000, at_minute=360)
-    assert step_minute(load) == 360
+    assert load.step_at == 360 and ramp(1000).step_at is None
     assert 3.2 < load.demand[400] / load.demand[100] < 4.8  # ×4 within the ±5 % noise
