@@ -4,6 +4,7 @@ with its defaults, and the original blog's alarm policy. ddbflow itself runs the
 
 import math
 from collections import deque
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .alarm import MetricAlarm
@@ -78,6 +79,19 @@ class TargetTracking(TablePolicy):
             self.table.update(now, wanted)
 
 
+@dataclass(frozen=True)
+class DynamicDynamoDBSettings:
+    """dynamic-dynamodb's defaults (docs/configuration_options.rst, dynamic_dynamodb/statistics)."""
+
+    check_minutes: int = 5  # check-interval 300
+    lookback_start: int = 15  # lookback_window_start
+    lookback_period: int = 5  # lookback_period
+    upper: float = 90.0  # reads-upper-threshold
+    lower: float = 30.0  # reads-lower-threshold
+    increase_percent: float = 50.0  # increase-reads-with
+    decrease_percent: float = 50.0  # decrease-reads-with
+
+
 class DynamicDynamoDB(TablePolicy):
     """sebdah/dynamic-dynamodb with its defaults: a check every 300 s; consumed percent over a 5-minute
     look-back period starting 15 minutes back; +50 % at ≥ 90 %, −50 % at ≤ 30 % (never on 0 %)."""
@@ -89,35 +103,24 @@ class DynamicDynamoDB(TablePolicy):
         min_capacity: int,
         max_capacity: int,
         update_seconds: float = UPDATE_SECONDS,
-        check_minutes: int = 5,
-        lookback_start: int = 15,
-        lookback_period: int = 5,
-        upper: float = 90.0,
-        lower: float = 30.0,
-        increase_percent: float = 50.0,
-        decrease_percent: float = 50.0,
+        settings: DynamicDynamoDBSettings | None = None,
     ) -> None:
         super().__init__(min_capacity, max_capacity, update_seconds)
-        self.check_minutes, self.lookback_start, self.lookback_period = (
-            check_minutes,
-            lookback_start,
-            lookback_period,
-        )
-        self.upper, self.lower = upper, lower
-        self.increase, self.decrease = increase_percent / 100, decrease_percent / 100
-        self.history: deque[float] = deque(maxlen=lookback_start)
+        self.settings = settings or DynamicDynamoDBSettings()
+        self.history: deque[float] = deque(maxlen=self.settings.lookback_start)
 
     def react(self, minute: Minute, now: datetime) -> None:
+        settings = self.settings
         self.history.append(minute.consumed)
-        if (minute.index + 1) % self.check_minutes or len(self.history) < self.lookback_start:
+        if (minute.index + 1) % settings.check_minutes or len(self.history) < settings.lookback_start:
             return
-        window = list(self.history)[: self.lookback_period]
+        window = list(self.history)[: settings.lookback_period]
         capacity = self.table.provisioned(now)
-        percent = sum(window) / (self.lookback_period * 60) / capacity * 100
-        if percent >= self.upper:
-            self.table.update(now, capacity * (1 + self.increase))
-        elif 0 < percent <= self.lower:
-            self.table.update(now, capacity * (1 - self.decrease))
+        percent = sum(window) / (settings.lookback_period * 60) / capacity * 100
+        if percent >= settings.upper:
+            self.table.update(now, capacity * (1 + settings.increase_percent / 100))
+        elif 0 < percent <= settings.lower:
+            self.table.update(now, capacity * (1 - settings.decrease_percent / 100))
 
 
 class Blog(TablePolicy):
@@ -128,16 +131,11 @@ class Blog(TablePolicy):
 
     name = "blog"
 
-    def __init__(
-        self,
-        min_capacity: int,
-        max_capacity: int,
-        update_seconds: float = UPDATE_SECONDS,
-        utilization: float = 0.50,
-        step: float = 0.50,
-    ) -> None:
+    utilization = 0.50  # the alarm's threshold, and what the hourly check sizes to
+    step = 0.50  # growth per alarm
+
+    def __init__(self, min_capacity: int, max_capacity: int, update_seconds: float = UPDATE_SECONDS) -> None:
         super().__init__(min_capacity, max_capacity, update_seconds)
-        self.utilization, self.step = utilization, step
         self.alarm = self._new_alarm(0)
         self.hour: deque[float] = deque(maxlen=60)
 
