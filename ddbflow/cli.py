@@ -210,11 +210,11 @@ Peak = Annotated[float, typer.Option(help="Scale the trace so its busiest minute
 Days = Annotated[float | None, typer.Option(help="Only the first N days of the trace")]
 
 
-def _trace(spec: str, peak: float, days: float | None) -> Trace:
+def _trace(spec: str, peak: float, days: float | None, seed: int = 0) -> Trace:
     from .sim.trace import SYNTHETIC, load_csv
 
     if spec in SYNTHETIC and not Path(spec).exists():
-        return SYNTHETIC[spec](peak, days or 1.0)
+        return SYNTHETIC[spec](peak, days or 1.0, seed=seed)
     path = Path(spec)
     if not path.is_file():
         raise typer.BadParameter(f"{spec} is neither a CSV file nor one of {', '.join(SYNTHETIC)}")
@@ -231,6 +231,7 @@ def simulate(
     peak: Peak = 1000,
     days: Days = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    seed: Annotated[int, typer.Option(help="Noise seed of a synthetic load")] = 0,
 ) -> None:
     """Replay a trace against one scaling policy in virtual time; print throttling and capacity used."""
     from rich.progress import Progress
@@ -240,7 +241,7 @@ def simulate(
 
     if policy not in POLICIES:
         raise typer.BadParameter(f"unknown policy {policy!r}; known: {', '.join(POLICIES)}")
-    loaded = _trace(trace, peak, days)
+    loaded = _trace(trace, peak, days, seed)
     progress = Progress(console=Console(stderr=True), disable=as_json, transient=True)
     with progress:
         task = progress.add_task(f"{policy} on {loaded.name}", total=loaded.minutes)

@@ -34,6 +34,8 @@ def _ddbflow(setup: Setup) -> Policy:
     try:
         module = importlib.import_module("ddbflow.sim.ddbflow_policy")
     except ModuleNotFoundError as exc:
+        if exc.name != "ddbflow.sim.ddbflow_policy":
+            raise  # the module is there but something it imports is not: say that, not "unavailable"
         raise LookupError("policy ddbflow not available (ddbflow.sim.ddbflow_policy is missing)") from exc
     policy: Policy = module.DdbflowPolicy(setup.min_capacity, setup.max_capacity, setup.update_seconds)
     return policy
@@ -126,16 +128,18 @@ def simulate(
     policy.begin(START, initial_capacity(trace, min_capacity, max_capacity))
     capacity: list[float] = []
     throttled = demanded = 0.0
-    for index, demand in enumerate(trace.demand):
-        at = START + timedelta(minutes=index)
-        minute = traffic.minute(index, at, demand, policy.capacity_at(at))
-        policy.observe(minute)
-        capacity.append(minute.capacity)
-        throttled += minute.throttled
-        demanded += demand * 60
-        if on_minute:
-            on_minute(index)
-    counts = policy.finish()
+    try:
+        for index, demand in enumerate(trace.demand):
+            at = START + timedelta(minutes=index)
+            minute = traffic.minute(index, at, demand, policy.capacity_at(at))
+            policy.observe(minute)
+            capacity.append(minute.capacity)
+            throttled += minute.throttled
+            demanded += demand * 60
+            if on_minute:
+                on_minute(index)
+    finally:
+        counts = policy.finish()  # also when a minute fails: the ddbflow policy stops its engine here
     wall = time.perf_counter() - started
     return Result(
         policy=policy_name,

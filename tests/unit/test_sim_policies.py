@@ -39,7 +39,7 @@ def test_ddbflow_missing_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> No
 
     def without_ddbflow_policy(module: str, package: str | None = None) -> ModuleType:
         if module == "ddbflow.sim.ddbflow_policy":
-            raise ModuleNotFoundError(module)
+            raise ModuleNotFoundError(module, name=module)
         return real(module, package)
 
     monkeypatch.setattr(importlib, "import_module", without_ddbflow_policy)
