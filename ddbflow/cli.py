@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.panel import Panel
+from rich.table import Table
 
 from ddbflow_lambda.core.target import DIMENSIONS, Dimension, Target
 
@@ -17,6 +18,7 @@ from .engine import Engine, Execution, Flow
 from .engine.engine import PROJECT_ROOT
 from .engine.template import Template
 from .history import history_table
+from .sim.trace import Trace
 from .validate import config_problems
 from .world import CONFIG, SCHEDULE, WORLD, read_json, seed
 
@@ -209,3 +211,119 @@ def show(execution: Execution) -> None:
             subtitle=summary,
         )
     )
+
+
+# --- simulator and benchmark (ddbflow/sim) ---
+
+# ../shared/traces beside the project (the nearest such folder up the tree, for clones kept deeper).
+NASA_TRACE = next(
+    (
+        folder / "shared" / "traces" / "nasa-http-1995.csv"
+        for folder in PROJECT_ROOT.parents
+        if (folder / "shared" / "traces" / "nasa-http-1995.csv").is_file()
+    ),
+    PROJECT_ROOT.parent / "shared" / "traces" / "nasa-http-1995.csv",
+)
+Peak = Annotated[float, typer.Option(help="Scale the trace so its busiest minute is this many units/s")]
+Days = Annotated[float | None, typer.Option(help="Only the first N days of the trace")]
+
+
+def _trace(spec: str, peak: float, days: float | None, seed: int = 0) -> Trace:
+    from .sim.trace import SYNTHETIC, load_csv
+
+    if spec in SYNTHETIC and not Path(spec).exists():
+        return SYNTHETIC[spec](peak, days or 1.0, seed=seed)
+    path = Path(spec)
+    if not path.is_file():
+        raise typer.BadParameter(f"{spec} is neither a CSV file nor one of {', '.join(SYNTHETIC)}")
+    try:
+        return load_csv(path, peak, days)
+    except (ValueError, KeyError) as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+@app.command()
+def simulate(
+    trace: Annotated[str, typer.Option(help="CSV with minute and mean_rps columns, or step-x4|ramp|spike")],
+    policy: Annotated[str, typer.Option(help="ddbflow | target-tracking | dynamic-dynamodb | blog | oracle")],
+    peak: Peak = 1000,
+    days: Days = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    seed: Annotated[int, typer.Option(help="Noise seed of a synthetic load")] = 0,
+) -> None:
+    """Replay a trace against one scaling policy in virtual time; print throttling and capacity used."""
+    from rich.progress import Progress
+
+    from .sim.run import POLICIES
+    from .sim.run import simulate as run_simulation
+
+    if policy not in POLICIES:
+        raise typer.BadParameter(f"unknown policy {policy!r}; known: {', '.join(POLICIES)}")
+    loaded = _trace(trace, peak, days, seed)
+    progress = Progress(console=Console(stderr=True), disable=as_json, transient=True)
+    with progress:
+        task = progress.add_task(f"{policy} on {loaded.name}", total=loaded.minutes)
+
+        def advance(minute: int) -> None:
+            if minute % 1440 == 1439 or minute == loaded.minutes - 1:
+                progress.update(task, completed=minute + 1)
+
+        try:
+            result = run_simulation(loaded, policy, on_minute=advance)
+        except LookupError as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(result.summary()))
+        return
+    console.print(
+        f"{policy} on {loaded.name}: {result.minutes} minutes, throttled {result.throttled_fraction:.4%}, "
+        f"{result.capacity_unit_hours:,.0f} capacity-unit-hours, {result.update_calls} updates "
+        f"({result.decreases} decreases), {result.wall_seconds:.2f} s wall "
+        f"(simulated/wall {result.simulated_per_wall:,.0f})"
+    )
+
+
+@app.command()
+def bench(
+    trace: Annotated[Path, typer.Option(help="Real trace (CSV)")] = NASA_TRACE,
+    peak: Peak = 1000,
+    days: Annotated[float, typer.Option(help="Days of the real trace (synthetic loads: 1 day)")] = 30,
+    policies: Annotated[str | None, typer.Option(help="Comma-separated policies (default: all)")] = None,
+    out: Annotated[Path, typer.Option(help="Where results.json and the PNGs go")] = Path("bench"),
+) -> None:
+    """Every policy on the real trace and on synthetic loads (×4 step, ramp, spike): a table, then
+    bench/results.json and a PNG per trace of demand vs each policy's capacity."""
+    from .sim.bench import run_bench, traces
+    from .sim.run import POLICIES
+
+    if not trace.is_file():
+        raise typer.BadParameter(f"{trace} not found")
+    names = [p.strip() for p in policies.split(",")] if policies else list(POLICIES)
+
+    def said(trace_name: str, policy: str, outcome: object) -> None:
+        if isinstance(outcome, str):
+            console.print(f"[yellow]{trace_name}: {outcome}[/yellow]")
+        else:
+            console.print(f"[dim]{trace_name}: {policy} done[/dim]")
+
+    try:
+        report = run_bench(traces(trace, peak, days), names, out, on_run=said)
+    except LookupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    console.print(bench_table(report))
+    plots = ", ".join(str(out / entry["plot"]) for entry in report["traces"].values())
+    console.print(f"Results in {out / 'results.json'}; plots {plots}")
+
+
+def bench_table(report: dict[str, Any]) -> Table:
+    from .sim.bench import COLUMNS, cells, title
+
+    table = Table(title=title(report))
+    for column in COLUMNS:
+        table.add_column(column, justify="left" if column in ("trace", "policy") else "right")
+    for trace_name, entry in report["traces"].items():
+        for row in entry["results"]:
+            table.add_row(*cells(trace_name, row))
+    return table
