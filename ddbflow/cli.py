@@ -191,3 +191,74 @@ def show(execution: Execution) -> None:
             subtitle=summary,
         )
     )
+
+
+# -- the local endpoint and auditing (ddbflow/serve.py, executions.py, report.py) ----------------------
+
+EndpointUrl = Annotated[
+    str | None,
+    typer.Option(help="e.g. http://127.0.0.1:8083 for `ddbflow serve`; default: AWS with your credentials"),
+]
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port)")] = 8083,
+    config: ConfigFile = CONFIG,
+    world: WorldFile = WORLD,
+    verbose: Verbose = False,
+) -> None:
+    """An AWS-compatible endpoint on 127.0.0.1 with the project's state machines, their handlers, the
+    engine's DynamoDB, alarms, schedules and TTL running. Ctrl-C stops it."""
+    from .serve import serve_forever
+
+    raise typer.Exit(serve_forever(console, port, read_json(config), read_json(world), verbose=verbose))
+
+
+@app.command()
+def history(execution_arn: str, endpoint_url: EndpointUrl = None) -> None:
+    """An execution's events as the Step Functions console lists them, then its decision."""
+    from .executions import decision_summary, fetch
+    from .history import events_table
+
+    execution, _ = fetch(execution_arn, endpoint_url)
+    console.print(events_table(execution.events))
+    style = "green" if execution.status == "SUCCEEDED" else "red"
+    summary = decision_summary(execution.output, execution.error, execution.cause)
+    console.print(f"[{style}]{execution.status}[/{style}] {summary}")
+
+
+@app.command()
+def executions(
+    machine: Annotated[
+        str | None, typer.Argument(help="scale-up, a machine name or ARN; default all")
+    ] = None,
+    endpoint_url: EndpointUrl = None,
+    region: Annotated[str | None, typer.Option(help="Default: your configured region")] = None,
+    limit: Annotated[int, typer.Option(help="Most recent N")] = 20,
+) -> None:
+    """Recent executions with their status and one-line decision."""
+    from .executions import execution_lines, executions_table, stepfunctions
+
+    try:
+        lines = execution_lines(stepfunctions(endpoint_url, region), machine, limit)
+    except LookupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    console.print(executions_table(lines))
+
+
+@app.command()
+def report(
+    execution_arn: str,
+    output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False, help="HTML file to write")],
+    endpoint_url: EndpointUrl = None,
+) -> None:
+    """One self-contained HTML file: the machine's graph with the path taken, every state's input,
+    output, error and timing, and the decision on top."""
+    from .executions import fetch
+    from .report import render
+
+    execution, machine = fetch(execution_arn, endpoint_url)
+    output.write_text(render(execution, json.loads(machine["definition"]), machine["name"]))
+    console.print(f"{output} ({output.stat().st_size:,} bytes): {execution.status} {execution.name}")

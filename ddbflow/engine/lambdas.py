@@ -5,6 +5,7 @@ import importlib
 import io
 import json
 import sys
+import threading
 import traceback
 import uuid
 from collections.abc import Callable
@@ -53,8 +54,15 @@ class LambdaRuntime:
         self.invocations: list[Invocation] = []
         self.fault: Callable[[str, Any], None] | None = None  # raise from here to inject a failure
         self._handlers: dict[str, Handler] = {}
+        self._import_lock = threading.Lock()
 
     def handler(self, name: str) -> Handler:
+        # Executions run in parallel threads; two handlers first imported at once can meet a
+        # half-initialised shared module (measured: Powertools' data_classes) and fail with ImportError.
+        with self._import_lock:
+            return self._load(name)
+
+    def _load(self, name: str) -> Handler:
         if name not in self._handlers:
             function = self.functions[name]
             if str(function.code_dir) not in sys.path:
