@@ -142,6 +142,7 @@ def demo(runs: Annotated[int, typer.Option(help="Extra runs to time a local scal
             console.print(f"  • {decision['summary']}")
         console.rule("Cache rebuild: one cache key refreshing itself as its TTL expires, for an hour")
         _show_cache_refreshes(engine, minutes=60)
+        write_reports(engine, Path("reports"))
         wall = [_timed_manual_run(engine, dimension) for dimension in DIMENSIONS * runs]
     median = statistics.median(wall) * 1000
     console.print(f"Median wall time of one local scale-up execution: {median:.0f} ms")
@@ -262,3 +263,25 @@ def report(
     execution, machine = fetch(execution_arn, endpoint_url)
     output.write_text(render(execution, json.loads(machine["definition"]), machine["name"]))
     console.print(f"{output} ({output.stat().st_size:,} bytes): {execution.status} {execution.name}")
+
+
+def write_reports(engine: Engine, folder: Path) -> list[Path]:
+    """The latest execution of every machine as an HTML report (`make demo`)."""
+    from .report import render
+
+    folder.mkdir(exist_ok=True)
+    written = []
+    for machine, arn in engine.machines.items():
+        runs = engine.sfn.list_executions(stateMachineArn=arn)["executions"]
+        if not runs:
+            continue
+        latest = max(runs, key=lambda run: run["startDate"])
+        execution = engine.wait(latest["executionArn"])
+        definition = json.loads(engine.sfn.describe_state_machine(stateMachineArn=arn)["definition"])
+        path = folder / f"{machine}.html"
+        path.write_text(render(execution, definition, machine))
+        written.append(path)
+    console.rule("Execution reports (open in a browser)")
+    for path in written:
+        console.print(f"  {path.resolve()}")
+    return written

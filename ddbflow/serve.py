@@ -79,6 +79,7 @@ class Server:
         self._moto.start()
         # moto's Step Functions reaches its other services at localhost:MOTO_PORT whenever a call is not
         # intercepted in-process; point it at this server.
+        self._moto_port = os.environ.get("MOTO_PORT")
         os.environ["MOTO_PORT"] = str(self.address[1])
         self.engine.clock.follow_wall_clock()
         self._scheduler = self.engine.scheduler()
@@ -95,6 +96,10 @@ class Server:
         self._stop.set()
         self._loop.join()
         self._moto.stop()
+        if self._moto_port is None:
+            os.environ.pop("MOTO_PORT", None)
+        else:
+            os.environ["MOTO_PORT"] = self._moto_port
 
     def _world_loop(self) -> None:
         while not self._stop.wait(self.tick):

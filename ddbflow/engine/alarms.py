@@ -39,7 +39,9 @@ class AlarmEvaluator:
             Period=period,
             Statistics=[stat],
         )["Datapoints"]
-        by_time = {p["Timestamp"]: p[stat] for p in points}
+        # moto starts its buckets at the first datapoint, not at period boundaries as CloudWatch does:
+        # datapoints published off the minute (the AWS CLI, `ddbflow serve`) land in the slot they fall in.
+        by_time = {_floor(p["Timestamp"], period): p[stat] for p in points}
         slots = [start + timedelta(seconds=period * i) for i in range(count)]
         values = [by_time.get(slot) for slot in slots]
         new_state = alarm_state(
