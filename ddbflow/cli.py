@@ -4,6 +4,8 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -202,6 +204,18 @@ EndpointUrl = Annotated[
 ]
 
 
+@contextmanager
+def _endpoint_errors() -> Iterator[None]:
+    """An unknown ARN, missing credentials or an endpoint that is down: one red line and exit 1."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        yield
+    except (BotoCoreError, ClientError, LookupError, ValueError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+
+
 @app.command()
 def serve(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port)")] = 8083,
@@ -222,7 +236,8 @@ def history(execution_arn: str, endpoint_url: EndpointUrl = None) -> None:
     from .executions import decision_summary, fetch
     from .history import events_table
 
-    execution, _ = fetch(execution_arn, endpoint_url)
+    with _endpoint_errors():
+        execution, _ = fetch(execution_arn, endpoint_url)
     console.print(events_table(execution.events))
     style = "green" if execution.status == "SUCCEEDED" else "red"
     summary = decision_summary(execution.output, execution.error, execution.cause)
@@ -241,11 +256,8 @@ def executions(
     """Recent executions with their status and one-line decision."""
     from .executions import execution_lines, executions_table, stepfunctions
 
-    try:
+    with _endpoint_errors():
         lines = execution_lines(stepfunctions(endpoint_url, region), machine, limit)
-    except LookupError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
     console.print(executions_table(lines))
 
 
@@ -260,7 +272,8 @@ def report(
     from .executions import fetch
     from .report import render
 
-    execution, machine = fetch(execution_arn, endpoint_url)
+    with _endpoint_errors():
+        execution, machine = fetch(execution_arn, endpoint_url)
     output.write_text(render(execution, json.loads(machine["definition"]), machine["name"]))
     console.print(f"{output} ({output.stat().st_size:,} bytes): {execution.status} {execution.name}")
 
