@@ -20,7 +20,8 @@ def stepfunctions(endpoint_url: str | None, region: str | None = None) -> Any:
     """A Step Functions client. A local endpoint accepts any credentials: use the user's if they have
     some, else placeholders, so the local server works on a machine with no AWS setup at all."""
     session = boto3.Session()
-    region = region or session.region_name or LOCAL_REGION
+    # Locally the machines live in the engine's region; against AWS a missing region is boto3's error.
+    region = region or session.region_name or (LOCAL_REGION if endpoint_url else None)
     if endpoint_url and session.get_credentials() is None:
         session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing")
     retries = Config(retries={"mode": "standard"})
