@@ -12,6 +12,7 @@ from rich.table import Table
 
 from .engine import Execution
 from .engine.engine import machine_key, read_execution
+from .history import cause_message
 
 LOCAL_REGION = "ap-northeast-1"
 
@@ -49,7 +50,8 @@ def decision_summary(output: Any, error: str | None = None, cause: str | None = 
                 counts[outcome] = counts.get(outcome, 0) + 1
             return f"{len(decisions)} targets: " + ", ".join(f"{n} {o}" for o, n in sorted(counts.items()))
     if error:
-        return f"{error}: {(cause or '').splitlines()[0] if cause else ''}".rstrip(": ")
+        message = cause_message(cause or "").strip().splitlines()
+        return f"{error}: {message[0][:200]}" if message else error
     return ""
 
 

@@ -83,7 +83,7 @@ def _apply(visit: Visit, kind: str, at: datetime, event: dict[str, Any]) -> None
     elif details := (
         event.get("lambdaFunctionFailedEventDetails") or event.get("executionFailedEventDetails")
     ):
-        visit.errors.append(f"{details.get('error')}: {_cause(details.get('cause', ''))}")
+        visit.errors.append(f"{details.get('error')}: {cause_message(details.get('cause', ''))}")
     elif exited := event.get("stateExitedEventDetails"):
         visit.exited = at
         visit.output = _compact(exited.get("output", ""))
@@ -145,7 +145,7 @@ def events_table(events: list[dict[str, Any]], width: int = 90) -> Table:
 def _event_detail(event: dict[str, Any]) -> str:
     details = next((v for k, v in event.items() if k.endswith("EventDetails") and isinstance(v, dict)), {})
     if "error" in details or "cause" in details:
-        return f"error {details.get('error', '')}: {_cause(details.get('cause', ''))}"
+        return f"error {details.get('error', '')}: {cause_message(details.get('cause', ''))}"
     for key in ("output", "input"):
         if key in details:
             return f"{key} {_compact(details[key])}"
@@ -156,7 +156,8 @@ def _time(value: Any) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
-def _cause(cause: str) -> str:
+def cause_message(cause: str) -> str:
+    """The message in a cause: a Lambda error's JSON carries it in errorMessage."""
     try:
         parsed = json.loads(cause)
     except ValueError:

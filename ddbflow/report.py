@@ -10,7 +10,7 @@ from typing import Any
 
 from .engine import Execution
 from .executions import decision_summary
-from .graph import Edge, Layout, Node, inner_offsets, layout
+from .graph import LAYER_GAP, NODE_WIDTH, Edge, Layout, Node, inner_offsets, layout
 from .history import Visit, visits
 
 MARGIN = 16.0
@@ -72,10 +72,9 @@ def _svg(graph: Layout, found: list[Visit]) -> str:
     return (
         f'<svg class="graph" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
         f'role="img" aria-label="state machine graph">'
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>'
-        + "".join(parts)
-        + "</svg>"
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" '
+        'markerHeight="8" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
+        '<path d="M0,0 L10,5 L0,10 z"/></marker></defs>' + "".join(parts) + "</svg>"
     )
 
 
@@ -108,7 +107,12 @@ def _path(edge: Edge, dx: float, dy: float) -> str:
         return "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points)
     (x1, y1), (x2, y2) = points
     bend = max(12.0, (y2 - y1) / 2)
-    return f"M{x1:.1f},{y1:.1f} C{x1:.1f},{y1 + bend:.1f} {x2:.1f},{y2 - bend:.1f} {x2:.1f},{y2:.1f}"
+    # Straight down past other layers would run through the states between: bow out to the right.
+    side = 0.75 * NODE_WIDTH if abs(x2 - x1) < NODE_WIDTH / 2 and y2 - y1 > 2 * LAYER_GAP else 0.0
+    return (
+        f"M{x1:.1f},{y1:.1f} C{x1 + side:.1f},{y1 + bend:.1f} {x2 + side:.1f},{y2 - bend:.1f} "
+        f"{x2:.1f},{y2:.1f}"
+    )
 
 
 def _node(node: Node, dx: float, dy: float, numbers: list[int], failed: bool) -> str:
