@@ -4,6 +4,8 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -162,6 +164,7 @@ def demo(runs: Annotated[int, typer.Option(help="Extra runs to time a local scal
             console.print(f"  • {decision['summary']}")
         console.rule("Cache rebuild: one cache key refreshing itself as its TTL expires, for an hour")
         _show_cache_refreshes(engine, minutes=60)
+        write_reports(engine, Path("reports"))
         wall = [_timed_manual_run(engine, dimension) for dimension in DIMENSIONS * runs]
     median = statistics.median(wall) * 1000
     console.print(f"Median wall time of one local scale-up execution: {median:.0f} ms")
@@ -327,3 +330,107 @@ def bench_table(report: dict[str, Any]) -> Table:
         for row in entry["results"]:
             table.add_row(*cells(trace_name, row))
     return table
+
+
+# -- the local endpoint and auditing (ddbflow/serve.py, executions.py, report.py) ----------------------
+
+EndpointUrl = Annotated[
+    str | None,
+    typer.Option(help="e.g. http://127.0.0.1:8083 for `ddbflow serve`; default: AWS with your credentials"),
+]
+
+
+@contextmanager
+def _endpoint_errors() -> Iterator[None]:
+    """An unknown ARN, missing credentials or an endpoint that is down: one red line and exit 1."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        yield
+    except (BotoCoreError, ClientError, LookupError, ValueError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port)")] = 8083,
+    config: ConfigFile = CONFIG,
+    world: WorldFile = WORLD,
+    verbose: Verbose = False,
+) -> None:
+    """An AWS-compatible endpoint on 127.0.0.1 with the project's state machines, their handlers, the
+    engine's DynamoDB, alarms, schedules and TTL running. Ctrl-C stops it."""
+    from .serve import serve_forever
+
+    raise typer.Exit(serve_forever(console, port, read_json(config), read_json(world), verbose=verbose))
+
+
+@app.command()
+def history(execution_arn: str, endpoint_url: EndpointUrl = None) -> None:
+    """An execution's events as the Step Functions console lists them, then its decision."""
+    from .executions import decision_summary, fetch
+    from .history import events_table
+
+    with _endpoint_errors():
+        execution, _ = fetch(execution_arn, endpoint_url)
+    console.print(events_table(execution.events))
+    style = "green" if execution.status == "SUCCEEDED" else "red"
+    summary = decision_summary(execution.output, execution.error, execution.cause)
+    console.print(f"[{style}]{execution.status}[/{style}] {summary}")
+
+
+@app.command()
+def executions(
+    machine: Annotated[
+        str | None, typer.Argument(help="scale-up, a machine name or ARN; default all")
+    ] = None,
+    endpoint_url: EndpointUrl = None,
+    region: Annotated[str | None, typer.Option(help="Default: your configured region")] = None,
+    limit: Annotated[int, typer.Option(help="Most recent N")] = 20,
+) -> None:
+    """Recent executions with their status and one-line decision."""
+    from .executions import execution_lines, executions_table, stepfunctions
+
+    with _endpoint_errors():
+        lines = execution_lines(stepfunctions(endpoint_url, region), machine, limit)
+    console.print(executions_table(lines))
+
+
+@app.command()
+def report(
+    execution_arn: str,
+    output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False, help="HTML file to write")],
+    endpoint_url: EndpointUrl = None,
+) -> None:
+    """One self-contained HTML file: the machine's graph with the path taken, every state's input,
+    output, error and timing, and the decision on top."""
+    from .executions import fetch
+    from .report import render
+
+    with _endpoint_errors():
+        execution, machine = fetch(execution_arn, endpoint_url)
+    output.write_text(render(execution, json.loads(machine["definition"]), machine["name"]))
+    console.print(f"{output} ({output.stat().st_size:,} bytes): {execution.status} {execution.name}")
+
+
+def write_reports(engine: Engine, folder: Path) -> list[Path]:
+    """The latest execution of every machine as an HTML report (`make demo`)."""
+    from .report import render
+
+    folder.mkdir(exist_ok=True)
+    written = []
+    for machine, arn in engine.machines.items():
+        runs = engine.sfn.list_executions(stateMachineArn=arn)["executions"]
+        if not runs:
+            continue
+        latest = max(runs, key=lambda run: run["startDate"])
+        execution = engine.wait(latest["executionArn"])
+        definition = json.loads(engine.sfn.describe_state_machine(stateMachineArn=arn)["definition"])
+        path = folder / f"{machine}.html"
+        path.write_text(render(execution, definition, machine))
+        written.append(path)
+    console.rule("Execution reports (open in a browser)")
+    for path in written:
+        console.print(f"  {path.resolve()}")
+    return written

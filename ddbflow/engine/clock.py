@@ -32,10 +32,23 @@ class VirtualClock:
         self._busy = 0
         self._running = 0  # executions started and not finished
         self._last_activity = time.monotonic()
+        self._wall_anchor: float | None = None  # set: engine time also runs with the wall clock
 
     def now(self) -> datetime:
         with self._changed:
+            return self._current()
+
+    def _current(self) -> datetime:
+        if self._wall_anchor is None:
             return self._now
+        return self._now + timedelta(seconds=time.monotonic() - self._wall_anchor)
+
+    def follow_wall_clock(self) -> None:
+        """From now on engine time also runs with the wall clock (``ddbflow serve``, where people and
+        the schedules wait in real time); auto-advance still skips the waits of executions."""
+        with self._changed:
+            if self._wall_anchor is None:
+                self._wall_anchor = time.monotonic()
 
     def advance(self, seconds: float) -> datetime:
         if seconds < 0:
@@ -43,7 +56,7 @@ class VirtualClock:
         with self._changed:
             self._now += timedelta(seconds=seconds)
             self._changed.notify_all()
-            return self._now
+            return self._current()
 
     def touch(self) -> None:
         """Something happened (an execution event): the engine is not idle yet."""
@@ -74,12 +87,12 @@ class VirtualClock:
 
     def sleep(self, seconds: float) -> None:
         with self._changed:
-            wake = (self._now + timedelta(seconds=max(0.0, seconds)), next(self._ids))
+            wake = (self._current() + timedelta(seconds=max(0.0, seconds)), next(self._ids))
             heapq.heappush(self._wakes, wake)
             try:
-                while self._now < wake[0]:
+                while (current := self._current()) < wake[0]:
                     if self._may_jump_to(wake):
-                        self._now = wake[0]
+                        self._now += wake[0] - current
                         self._changed.notify_all()
                     else:
                         self._changed.wait(self.grace)

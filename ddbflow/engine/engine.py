@@ -31,6 +31,7 @@ from .dynamodb_model import DynamoDBModel
 from .faults import Faults
 from .lambdas import LambdaRuntime
 from .moto_hooks import event_matches, patched_moto
+from .schedules import Scheduler
 from .streams import Delivery, Streams
 from .template import Resolver, Template
 
@@ -59,10 +60,29 @@ class Execution:
     error: str | None
     cause: str | None
     events: list[dict[str, Any]] = field(repr=False)
+    machine_arn: str = ""
 
     @property
     def states_entered(self) -> list[str]:
         return [e["stateEnteredEventDetails"]["name"] for e in self.events if "stateEnteredEventDetails" in e]
+
+
+def read_execution(sfn: Any, arn: str, described: dict[str, Any] | None = None) -> Execution:
+    """An execution and its whole history from any Step Functions endpoint (the engine's, the local
+    server's or AWS's)."""
+    described = described or sfn.describe_execution(executionArn=arn)
+    pages = sfn.get_paginator("get_execution_history").paginate(executionArn=arn)
+    return Execution(
+        arn=arn,
+        name=described["name"],
+        status=described["status"],
+        input=json.loads(described.get("input") or "null"),
+        output=json.loads(described["output"]) if described.get("output") else None,
+        error=described.get("error"),
+        cause=described.get("cause"),
+        events=[event for page in pages for event in page["events"]],
+        machine_arn=described.get("stateMachineArn", ""),
+    )
 
 
 def _plain_number(value: Any) -> int | float:
@@ -180,6 +200,10 @@ class Engine:
             for number, pattern in enumerate(machine.event_patterns):
                 rule = f"{logical_id}Rule{number}"
                 self.events.put_rule(Name=rule, EventPattern=json.dumps(pattern))
+                self.events.put_targets(Rule=rule, Targets=[{"Id": logical_id, "Arn": arn}])
+            for number, expression in enumerate(machine.schedules):
+                rule = f"{logical_id}Schedule{number}"
+                self.events.put_rule(Name=rule, ScheduleExpression=str(self.resolve(expression)))
                 self.events.put_targets(Rule=rule, Targets=[{"Id": logical_id, "Arn": arn}])
 
     def _create_table(self, logical_id: str, props: dict[str, Any]) -> None:
@@ -313,12 +337,17 @@ class Engine:
         (named after the alarm and its state-change time, so a duplicate delivery starts nothing new)."""
         started = []
         for rule in self.events.list_rules()["Rules"]:
-            if not event_matches(rule["EventPattern"], event):
+            if "EventPattern" not in rule or not event_matches(rule["EventPattern"], event):
                 continue
             for target in self.events.list_targets_by_rule(Rule=rule["Name"])["Targets"]:
                 name = execution_name(event["detail"]["alarmName"], event["detail"]["state"]["timestamp"])
                 started.append(self._start_once(target["Arn"], name, event))
         return started
+
+    def scheduler(self) -> Scheduler:
+        """The template's schedule rules, due one period from now in engine time (moto never fires them);
+        call ``fire_due`` as time passes."""
+        return Scheduler(self.events, self._start_once, self.clock.now(), self.region, ACCOUNT)
 
     def step(self, seconds: float = 60.0) -> list[Delivery]:
         """Let engine time pass: the TTL process deletes what expired, the streams deliver, and the
@@ -370,17 +399,7 @@ class Engine:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{arn} still {described['status']} after {timeout} s wall time")
             time.sleep(0.01)
-        events = self.sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
-        return Execution(
-            arn=arn,
-            name=described["name"],
-            status=described["status"],
-            input=json.loads(described.get("input") or "null"),
-            output=json.loads(described["output"]) if described.get("output") else None,
-            error=described.get("error"),
-            cause=described.get("cause"),
-            events=events,
-        )
+        return read_execution(self.sfn, arn, described)
 
     def run(self, machine: str, payload: Any, name: str | None = None) -> Execution:
         return self.wait(self.start(machine, payload, name))

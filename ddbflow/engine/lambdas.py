@@ -60,11 +60,18 @@ class LambdaRuntime:
         self.fault: Callable[[str, Any], bool | None] | None = None
         self._handlers: dict[str, Handler] = {}
         self._running = threading.local()  # the function this thread is running, if any
+        self._import_lock = threading.Lock()
 
     def current_function(self) -> str | None:
         return getattr(self._running, "name", None)
 
     def handler(self, name: str) -> Handler:
+        # Executions run in parallel threads; two handlers first imported at once can meet a
+        # half-initialised shared module (measured: Powertools' data_classes) and fail with ImportError.
+        with self._import_lock:
+            return self._load(name)
+
+    def _load(self, name: str) -> Handler:
         if name not in self._handlers:
             function = self.functions[name]
             if str(function.code_dir) not in sys.path:

@@ -9,6 +9,7 @@ moto upgrade moves any of them.
 import datetime as _datetime
 import inspect
 import types
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
@@ -25,6 +26,7 @@ from moto.stepfunctions.parser.asl.component.state import state as asl_state
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
 from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
 from .clock import VirtualClock
 
@@ -40,6 +42,7 @@ INTERNALS: dict[str, tuple[Any, str]] = {
     "execution start": (ExecutionWorker, "start"),
     "execution thread body": (ExecutionWorker, "_execution_logic"),
     "CloudWatch PutMetricAlarm": (CloudWatchBackend, "put_metric_alarm"),
+    "StartExecution without a name": (StepFunctionsParserBackend, "start_execution"),
 }
 
 
@@ -86,6 +89,7 @@ def _patches(clock: VirtualClock, dynamodb: ThroughputHooks) -> list[tuple[Any, 
     original_describe: Callable[..., dict[str, Any]] = Table.describe
     original_start: Callable[[ExecutionWorker], None] = ExecutionWorker.start
     original_logic: Callable[[ExecutionWorker], None] = ExecutionWorker._execution_logic
+    original_start_execution: Callable[..., Any] = StepFunctionsParserBackend.start_execution
 
     # The clock counts running executions so it moves only when all of them are asleep.
     def start(self: ExecutionWorker) -> None:
@@ -97,6 +101,13 @@ def _patches(clock: VirtualClock, dynamodb: ThroughputHooks) -> list[tuple[Any, 
             original_logic(self)
         finally:
             clock.execution_finished()
+
+    # AWS names an unnamed execution with a UUID; moto 5.2.5 names every one of them "None", so the
+    # second `aws stepfunctions start-execution` without --name would return the first execution.
+    def start_execution(
+        self: StepFunctionsParserBackend, arn: str, name: Any = None, *a: Any, **k: Any
+    ) -> Any:
+        return original_start_execution(self, arn, name or str(uuid.uuid4()), *a, **k)
 
     def wait_interval(self: WaitFunction, env: Any, wait_seconds: int) -> None:
         clock.sleep(wait_seconds)
@@ -135,6 +146,7 @@ def _patches(clock: VirtualClock, dynamodb: ThroughputHooks) -> list[tuple[Any, 
         (asl_state, "datetime", types.SimpleNamespace(datetime=ClockDatetime, timezone=_datetime.timezone)),
         (ExecutionWorker, "start", start),
         (ExecutionWorker, "_execution_logic", execution_logic),
+        (StepFunctionsParserBackend, "start_execution", start_execution),
         (DynamoDBBackend, "update_table", update_table),
         (Table, "describe", describe),
     ]
