@@ -13,6 +13,7 @@ from rich.panel import Panel
 
 from ddbflow_lambda.core.target import DIMENSIONS, Dimension, Target
 
+from .deploy import LoadFailed, load_config
 from .engine import Engine, Execution, Flow
 from .engine.engine import PROJECT_ROOT
 from .engine.template import Template
@@ -191,3 +192,26 @@ def show(execution: Execution) -> None:
             subtitle=summary,
         )
     )
+
+
+# --- load-config: the deploy path (README, "Deploy to AWS") ---
+
+
+@app.command("load-config")
+def load_config_command(
+    config: Annotated[Path, typer.Option("--config", exists=True, dir_okay=False, help="ddbflow config")],
+    table: Annotated[str, typer.Option(help="The stack's ControlTableName output")],
+    prefix: Annotated[str | None, typer.Option(help="ManagedTableNamePrefix you deployed with")] = None,
+    region: Annotated[str | None, typer.Option(help="AWS region (default: your AWS config)")] = None,
+) -> None:
+    """Validate a config (as `validate` does), then store it in a deployed stack's control table with your
+    AWS credentials. Executions read it from their next Load Policy / List Managed Targets on."""
+    try:
+        loaded = load_config(config, table, Template.load(PROJECT_ROOT), prefix, region)
+    except LoadFailed as exc:
+        for problem in str(exc).split("; "):
+            console.print(f"[red]✗ {problem}[/red]")
+        console.print(f"[red]nothing written to {table}[/red]")
+        raise typer.Exit(1) from None
+    tables, caches = len(loaded.get("tables", {})), len(loaded.get("caches", {}))
+    console.print(f"[green]✓ {config} ({tables} tables, {caches} caches) loaded into {table}[/green]")
