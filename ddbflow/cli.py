@@ -13,7 +13,7 @@ from rich.panel import Panel
 
 from ddbflow_lambda.core.target import DIMENSIONS, Dimension, Target
 
-from .deploy import LoadFailed, load_config
+from .deploy import LoadFailed, arm_alarms, load_config
 from .engine import Engine, Execution, Flow
 from .engine.engine import PROJECT_ROOT
 from .engine.template import Template
@@ -203,9 +203,14 @@ def load_config_command(
     table: Annotated[str, typer.Option(help="The stack's ControlTableName output")],
     prefix: Annotated[str | None, typer.Option(help="ManagedTableNamePrefix you deployed with")] = None,
     region: Annotated[str | None, typer.Option(help="AWS region (default: your AWS config)")] = None,
+    alarm_topic_arn: Annotated[
+        str | None, typer.Option(help="The AlarmTopicArn output, when deployed with AlarmTransport=SNS")
+    ] = None,
+    alarms: Annotated[bool, typer.Option(help="Also create each managed target's scale-up alarms")] = True,
 ) -> None:
-    """Validate a config (as `validate` does), then store it in a deployed stack's control table with your
-    AWS credentials. Executions read it from their next Load Policy / List Managed Targets on."""
+    """Validate a config (as `validate` does), store it in a deployed stack's control table and create the
+    scale-up alarm of every managed table and GSI at its current capacity, with your AWS credentials.
+    Executions read the config from their next Load Policy / List Managed Targets on."""
     try:
         loaded = load_config(config, table, Template.load(PROJECT_ROOT), prefix, region)
     except LoadFailed as exc:
@@ -215,3 +220,10 @@ def load_config_command(
         raise typer.Exit(1) from None
     tables, caches = len(loaded.get("tables", {})), len(loaded.get("caches", {}))
     console.print(f"[green]✓ {config} ({tables} tables, {caches} caches) loaded into {table}[/green]")
+    if not alarms:
+        return
+    report = arm_alarms(loaded, [alarm_topic_arn] if alarm_topic_arn else [], region)
+    for line in report:
+        console.print(f"[{'green' if line.startswith('✓') else 'red'}]{line}[/]")
+    if any(line.startswith("✗") for line in report):
+        raise typer.Exit(1)

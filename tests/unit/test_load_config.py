@@ -45,11 +45,38 @@ def load(*args: str) -> Any:
     return runner.invoke(app, ["load-config", *args], env={"COLUMNS": "300"})
 
 
+def create_world_tables(dynamodb: Any) -> None:
+    """The provisioned tables of config/local-world.json (orders with GSI by-customer, sessions)."""
+    world = json.loads((ROOT / "config" / "local-world.json").read_text())
+    for name, table in world["tables"].items():
+        indexes = [
+            {
+                "IndexName": index,
+                "KeySchema": [{"AttributeName": "gsi", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+                "ProvisionedThroughput": {
+                    "ReadCapacityUnits": gsi["read"],
+                    "WriteCapacityUnits": gsi["write"],
+                },
+            }
+            for index, gsi in table.get("indexes", {}).items()
+        ]
+        dynamodb.create_table(
+            TableName=name,
+            AttributeDefinitions=[
+                {"AttributeName": n, "AttributeType": "S"} for n in ("pk", "gsi")[: 1 + bool(indexes)]
+            ],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            ProvisionedThroughput={"ReadCapacityUnits": table["read"], "WriteCapacityUnits": table["write"]},
+            **({"GlobalSecondaryIndexes": indexes} if indexes else {}),
+        )
+
+
 def test_a_valid_config_is_stored_where_the_functions_read_it(
     dynamodb: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # WHEN the example config is loaded into the control table
-    result = load("--config", str(EXAMPLE), "--table", TABLE)
+    result = load("--config", str(EXAMPLE), "--table", TABLE, "--no-alarms")
     # THEN the command says so
     assert result.exit_code == 0, result.output
     assert f"loaded into {TABLE}" in result.output
@@ -63,8 +90,8 @@ def test_loading_again_replaces_the_config(dynamodb: Any, tmp_path: Path) -> Non
     changed["tables"]["orders"]["max_capacity"] = 300
     second = tmp_path / "changed.json"
     second.write_text(json.dumps(changed))
-    assert load("--config", str(EXAMPLE), "--table", TABLE).exit_code == 0
-    assert load("--config", str(second), "--table", TABLE).exit_code == 0
+    assert load("--config", str(EXAMPLE), "--table", TABLE, "--no-alarms").exit_code == 0
+    assert load("--config", str(second), "--table", TABLE, "--no-alarms").exit_code == 0
     items = dynamodb.scan(TableName=TABLE)["Items"]
     assert len(items) == 1
     assert json.loads(items[0]["document"]["S"])["tables"]["orders"]["max_capacity"] == 300
@@ -93,3 +120,31 @@ def test_a_missing_control_table_is_a_clear_error(dynamodb: Any) -> None:
     result = load("--config", str(EXAMPLE), "--table", "no-such-table")
     assert result.exit_code == 1
     assert "no-such-table: ResourceNotFoundException" in result.output
+
+
+def test_each_managed_table_and_gsi_gets_its_scale_up_alarms_at_current_capacity(dynamodb: Any) -> None:
+    # GIVEN the managed tables exist, provisioned (orders WCU 100)
+    create_world_tables(dynamodb)
+    # WHEN the config is loaded, with the SNS transport's topic as the alarm action
+    topic = "arn:aws:sns:eu-west-1:123456789012:ddbflow-AlarmTopic"
+    result = load("--config", str(EXAMPLE), "--table", TABLE, "--alarm-topic-arn", topic)
+    assert result.exit_code == 0, result.output
+    # THEN every table and GSI has a read and a write alarm, named as the EventBridge rule expects
+    alarms = {a["AlarmName"]: a for a in boto3.client("cloudwatch").describe_alarms()["MetricAlarms"]}
+    assert set(alarms) == {
+        f"ddbflow-{target}:{dimension}-high"
+        for target in ("orders:", "orders:by-customer", "sessions:")
+        for dimension in ("read", "write")
+    }
+    # AND each threshold follows the table's current capacity: 100 WCU × 60 s × 0.7 target utilization
+    assert alarms["ddbflow-orders::write-high"]["Threshold"] == 100 * 60 * 0.7
+    assert alarms["ddbflow-orders::write-high"]["AlarmActions"] == [topic]
+    assert "orders/by-customer: ddbflow-orders:by-customer:read-high" in result.output
+
+
+def test_a_managed_table_that_does_not_exist_is_reported_and_the_command_fails(dynamodb: Any) -> None:
+    result = load("--config", str(EXAMPLE), "--table", TABLE)
+    assert result.exit_code == 1
+    assert "✗ orders: ResourceNotFoundException" in result.output
+    # the config itself was stored: the alarms can be armed again once the tables exist
+    assert len(dynamodb.scan(TableName=TABLE)["Items"]) == 1
