@@ -4,6 +4,7 @@ functions the template defines — no Docker engine needed."""
 
 import json
 import re
+import runpy
 from pathlib import Path
 from typing import Any
 
@@ -110,3 +111,17 @@ def test_script_creates_the_three_machines_and_updates_them_when_run_again() -> 
     assert len(sfn.list_state_machines()["stateMachines"]) == 3
     described = sfn.describe_state_machine(stateMachineArn=arns["scale-up"])
     assert json.loads(described["definition"])["Comment"] == "v2"
+
+
+@mock_aws
+def test_the_script_prints_each_machine_arn(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    # GIVEN the script pointed at an endpoint moto answers (Step Functions Local's would be localhost:8083)
+    endpoint = f"https://states.{LOCAL_REGION}.amazonaws.com"
+    monkeypatch.setattr("sys.argv", ["create_state_machines.py", "--endpoint-url", endpoint])
+    # WHEN it runs as a script
+    runpy.run_path(str(LOCAL / "create_state_machines.py"), run_name="__main__")
+    # THEN it prints one line per machine with the ARN Step Functions gave it
+    printed = dict(line.split() for line in capsys.readouterr().out.splitlines())
+    sfn = boto3.client("stepfunctions", region_name=LOCAL_REGION)
+    created = {m["name"]: m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]}
+    assert printed == {m.key: created[m.name] for m in MACHINES}
