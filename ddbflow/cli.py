@@ -13,7 +13,6 @@ from rich.panel import Panel
 
 from ddbflow_lambda.core.target import DIMENSIONS, Dimension, Target
 
-from .deploy import LoadFailed, arm_alarms, load_config
 from .engine import Engine, Execution, Flow
 from .engine.engine import PROJECT_ROOT
 from .engine.template import Template
@@ -211,6 +210,9 @@ def load_config_command(
     """Validate a config (as `validate` does), store it in a deployed stack's control table and create the
     scale-up alarm of every managed table and GSI at its current capacity, with your AWS credentials.
     Executions read the config from their next Load Policy / List Managed Targets on."""
+    # Imported here so this block merges apart from the other commands' imports.
+    from .deploy import LoadFailed, arm_alarms, load_config
+
     try:
         loaded = load_config(config, table, Template.load(PROJECT_ROOT), prefix, region)
     except LoadFailed as exc:
