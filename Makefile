@@ -12,6 +12,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The template linters pin boto3 versions that conflict with ours and with each other (checkov
+# boto3==1.35.49, aws-sam-cli boto3==1.43.108), so each gets its own venv, .venv-checkov and .venv-sam,
+# from the pins in pyproject.toml's [tool.ddbflow.lint-tools]. `make test` never needs them.
+LINT_PINS = $(PYTHON) -c 'import sys, tomllib; \
+	print(" ".join(tomllib.load(open("pyproject.toml", "rb"))["tool"]["ddbflow"]["lint-tools"][sys.argv[1]]))'
+
+$(VENV)-%/.installed: pyproject.toml
+	test -x $(VENV)-$*/bin/python || $(PYTHON) -m venv $(VENV)-$*
+	$(VENV)-$*/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)-$*/bin/python -m pip install --quiet $$($(LINT_PINS) $*)
+	touch $@
+
 demo: $(STAMP)
 	$(BIN)/ddbflow demo
 
@@ -20,13 +32,23 @@ test: $(STAMP)
 
 ASL := $(wildcard statemachines/*.asl.json)
 
-lint: $(STAMP)
+lint: $(STAMP) $(VENV)-checkov/.installed $(VENV)-sam/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/cfn-lint template.yaml
+	# Offline: the region only names the partition cfn-lint's specs are read for; telemetry stays off.
+	SAM_CLI_TELEMETRY=0 $(VENV)-sam/bin/sam validate --lint --region us-east-1 --template template.yaml
+	# --skip-download keeps checkov off the network; every skipped check has its reason in template.yaml.
+	# checkov drops resources whose Condition is false with the parameter defaults, so the SNS transport's
+	# resources are checked in a copy whose AlarmTransport defaults to SNS.
+	$(VENV)-checkov/bin/checkov -f template.yaml --framework cloudformation --skip-download --compact --quiet
+	sed 's/^    Default: EventBridge$$/    Default: SNS/' template.yaml > $(VENV)-checkov/template-sns.yaml
+	grep -q '^    Default: SNS$$' $(VENV)-checkov/template-sns.yaml
+	$(VENV)-checkov/bin/checkov -f $(VENV)-checkov/template-sns.yaml --framework cloudformation --skip-download \
+		--compact --quiet
 	# ARNs are ${...} placeholders until SAM substitutes them; tests/unit/test_wiring.py checks those.
 	npx --yes asl-validator@4.0.0 --no-arn-check $(foreach f,$(ASL),--json-path $(f))
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(VENV)-checkov $(VENV)-sam .pytest_cache .mypy_cache .ruff_cache

@@ -434,3 +434,41 @@ def write_reports(engine: Engine, folder: Path) -> list[Path]:
     for path in written:
         console.print(f"  {path.resolve()}")
     return written
+
+
+# --- load-config: the deploy path (README, "Deploy to AWS") ---
+
+
+@app.command("load-config")
+def load_config_command(
+    config: Annotated[Path, typer.Option("--config", exists=True, dir_okay=False, help="ddbflow config")],
+    table: Annotated[str, typer.Option(help="The stack's ControlTableName output")],
+    prefix: Annotated[str | None, typer.Option(help="ManagedTableNamePrefix you deployed with")] = None,
+    region: Annotated[str | None, typer.Option(help="AWS region (default: your AWS config)")] = None,
+    alarm_topic_arn: Annotated[
+        str | None, typer.Option(help="The AlarmTopicArn output, when deployed with AlarmTransport=SNS")
+    ] = None,
+    alarms: Annotated[bool, typer.Option(help="Also create each managed target's scale-up alarms")] = True,
+) -> None:
+    """Validate a config (as `validate` does), store it in a deployed stack's control table and create the
+    scale-up alarm of every managed table and GSI at its current capacity, with your AWS credentials.
+    Executions read the config from their next Load Policy / List Managed Targets on."""
+    # Imported here so this block merges apart from the other commands' imports.
+    from .deploy import LoadFailed, arm_alarms, load_config
+
+    try:
+        loaded = load_config(config, table, Template.load(PROJECT_ROOT), prefix, region)
+    except LoadFailed as exc:
+        for problem in str(exc).split("; "):
+            console.print(f"[red]✗ {problem}[/red]")
+        console.print(f"[red]nothing written to {table}[/red]")
+        raise typer.Exit(1) from None
+    tables, caches = len(loaded.get("tables", {})), len(loaded.get("caches", {}))
+    console.print(f"[green]✓ {config} ({tables} tables, {caches} caches) loaded into {table}[/green]")
+    if not alarms:
+        return
+    report = arm_alarms(loaded, [alarm_topic_arn] if alarm_topic_arn else [], region)
+    for line in report:
+        console.print(f"[{'green' if line.startswith('✓') else 'red'}]{line}[/]")
+    if any(line.startswith("✗") for line in report):
+        raise typer.Exit(1)
