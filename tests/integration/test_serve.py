@@ -128,16 +128,18 @@ def test_the_aws_cli_reads_the_execution_back_succeeded_with_its_history(
 
 def test_boto3_works_unmodified_and_unnamed_executions_get_their_own_names(served: Served) -> None:
     sfn = _sfn(served)
-    manual = (ROOT / "events" / "manual-scale-up.json").read_text()
+    # sessions: quiet in the seeded world, so no alarm of the running server has just scaled it
+    manual = json.dumps({"table": "sessions", "dimension": "write"})
     arns = [sfn.start_execution(stateMachineArn=SCALE_UP, input=manual)["executionArn"] for _ in range(2)]
     assert len(set(arns)) == 2
     assert [_finished(sfn, arn)["status"] for arn in arns] == ["SUCCEEDED", "SUCCEEDED"]
-    outcomes = sorted(json.loads(sfn.describe_execution(executionArn=a)["output"])["summary"] for a in arns)
+    outputs = [json.loads(sfn.describe_execution(executionArn=a)["output"]) for a in arns]
+    increases = sorted((o["from"], o["to"]) for o in outputs if o["outcome"] == "increased")
     # One grows the table; the other waits for the lease, then finds the table in cooldown — or, when its
     # jittered lease retries outlast the cooldown, grows it again from the first one's result: never both
-    # from 50 at once.
-    assert outcomes[0].startswith("orders RCU 50 → 73")
-    assert "skipped" in outcomes[1] or outcomes[1].startswith("orders RCU 73 → ")
+    # from the same capacity at once.
+    assert [o["outcome"] for o in outputs].count("increased") >= 1
+    assert len(increases) == 1 or increases[0][1] == increases[1][0], increases
 
 
 def test_ddbflow_history_shows_the_event_table(scale_up_arn: str, served: Served) -> None:
