@@ -5,6 +5,7 @@ import json
 import os
 import re
 import time
+import uuid
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,7 +25,7 @@ from ddbflow_lambda.core.naming import execution_name
 from ddbflow_lambda.core.table import throughput_state
 from ddbflow_lambda.core.target import CONSUMED_METRIC, DIMENSIONS, THROTTLE_METRIC, Dimension, Target
 
-from .alarms import AlarmEvaluator
+from .alarms import AlarmEvaluator, MetricStore
 from .clock import VirtualClock
 from .dynamodb_model import DynamoDBModel
 from .lambdas import LambdaRuntime
@@ -69,6 +70,18 @@ def _plain_number(value: Any) -> int | float:
     raise TypeError(f"not JSON serializable: {value!r}")
 
 
+RATE = re.compile(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)")
+UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
+
+
+def rate_seconds(expression: str) -> float:
+    """EventBridge's rate(N unit) in seconds; cron() schedules are not modelled."""
+    match = RATE.fullmatch(expression.strip())
+    if not match:
+        raise ValueError(f"unsupported schedule {expression!r}: only rate(N minutes|hours|days)")
+    return int(match[1]) * UNIT_SECONDS[match[2].removesuffix("s")]
+
+
 def machine_key(logical_id: str) -> str:
     """ScaleUpStateMachine → scale-up: the name users type."""
     return re.sub(r"(?<!^)(?=[A-Z])", "-", logical_id.removesuffix("StateMachine")).lower()
@@ -83,9 +96,13 @@ class Engine:
         updating_seconds: float = 20.0,
         region: str = "ap-northeast-1",
         log_level: str = "WARNING",
+        driven: bool = False,
     ) -> None:
+        """``driven``: engine time moves only when the caller drives it (``run_until``), never on its
+        own — the simulator's mode; sleeping executions then wake one at a time, in order."""
         self.root, self.region = root, region
-        self.clock = VirtualClock(start)
+        self.clock = VirtualClock(start, auto_advance=not driven)
+        self.metrics = MetricStore()
         self.dynamodb_model = DynamoDBModel(self.clock, updating_seconds)
         self.template = Template.load(root)
         self.log_level = log_level
@@ -112,7 +129,9 @@ class Engine:
         stack = self._stack
         stack.enter_context(mock.patch.dict(os.environ, self._environment()))
         stack.enter_context(mock_aws(config={"stepfunctions": {"execute_state_machine": True}}))
-        stack.enter_context(patched_moto(self.clock, self.dynamodb_model))
+        stack.enter_context(
+            patched_moto(self.clock, self.dynamodb_model, self._alarms_changed, self.flush_metrics)
+        )
         # mock_aws replaces boto3's default session; hook Lambda invokes on the one it now uses.
         boto3.setup_default_session(region_name=self.region)
         assert boto3.DEFAULT_SESSION is not None
@@ -121,7 +140,7 @@ class Engine:
             boto3.client(s, region_name=self.region)
             for s in ("dynamodb", "cloudwatch", "stepfunctions", "events", "sqs")
         )
-        self.alarms = AlarmEvaluator(self.clock, self.cloudwatch, self.region, ACCOUNT)
+        self.alarms = AlarmEvaluator(self.clock, self.cloudwatch, self.region, ACCOUNT, self.metrics)
         self._deploy()
         self.streams = Streams.from_template(
             self.template, clock=self.clock, dynamodb=self.dynamodb, sqs=self.sqs, invoke=self.lambdas.invoke,
@@ -136,6 +155,10 @@ class Engine:
             self.settle()
         finally:
             self._stack.close()
+
+    def _alarms_changed(self) -> None:
+        if hasattr(self, "alarms"):
+            self.alarms.alarms_changed()
 
     def _environment(self) -> dict[str, str]:
         env = {
@@ -270,31 +293,38 @@ class Engine:
 
     def publish(self, flows: list[Flow], *, minutes: int = 1, evaluate: bool = True) -> list[str]:
         """Publish per-minute Sums of every flow as DynamoDB does, advancing the clock a minute at a time
-        and evaluating alarms after each minute; return the executions started."""
+        and evaluating alarms after each minute; return the executions started. The datapoints reach
+        moto's CloudWatch before any execution starts or runs on (or on ``flush_metrics``)."""
         started = []
         for _ in range(minutes):
             stamp = self.clock.now()
-            self.cloudwatch.put_metric_data(
-                Namespace="AWS/DynamoDB",
-                MetricData=[
-                    {
-                        "MetricName": metric,
-                        "Dimensions": flow.target.metric_dimensions(),
-                        "Timestamp": stamp,
-                        "Value": per_second * 60,
-                        "Unit": "Count",
-                    }
-                    for flow in flows
-                    for metric, per_second in (
-                        (CONSUMED_METRIC[flow.dimension], flow.consumed_per_second),
-                        (THROTTLE_METRIC[flow.dimension], flow.throttled_per_second),
-                    )
-                ],
-            )
+            for flow in flows:
+                for metric, per_second in (
+                    (CONSUMED_METRIC[flow.dimension], flow.consumed_per_second),
+                    (THROTTLE_METRIC[flow.dimension], flow.throttled_per_second),
+                ):
+                    self.put_metric(flow.target, metric, stamp, per_second * 60)
             self.clock.advance(60)
             if evaluate:
                 started += self.evaluate_alarms()
         return started
+
+    def put_metric(self, target: Target, metric: str, at: datetime, value: float) -> None:
+        """One AWS/DynamoDB datapoint (Count) of a table or GSI, as DynamoDB publishes it."""
+        datum = {
+            "MetricName": metric,
+            "Dimensions": target.metric_dimensions(),
+            "Timestamp": at,
+            "Value": value,
+            "Unit": "Count",
+        }
+        self.metrics.add("AWS/DynamoDB", datum)
+
+    def flush_metrics(self) -> None:
+        """Send the datapoints published since the last flush to moto's CloudWatch, in batches."""
+        for namespace, data in self.metrics.drain().items():
+            for first in range(0, len(data), 1000):  # PutMetricData takes at most 1000 datapoints
+                self.cloudwatch.put_metric_data(Namespace=namespace, MetricData=data[first : first + 1000])
 
     def evaluate_alarms(self) -> list[str]:
         """Evaluate every alarm now; return the executions their state changes started."""
@@ -330,8 +360,19 @@ class Engine:
             for e in page["executions"]
         }
 
+    def run_until(self, moment: datetime, *, including: bool = True) -> None:
+        """Driven engine: let engine time run to ``moment`` — sleeping executions wake in order and run
+        on — and stop the clock there (``including``: wake-ups at ``moment`` itself run too, and the
+        clock then stands at ``moment``; otherwise at the last wake-up before it)."""
+        if self.clock.running:
+            self.flush_metrics()
+        self.clock.drive(moment, including=including)
+
     def settle(self) -> list[Execution]:
         """Wait for every running execution of every machine."""
+        if not self.clock.auto_advance:
+            self.flush_metrics()
+            self.clock.drive(None)
         running = [
             e["executionArn"]
             for arn in self.machines.values()
@@ -348,15 +389,50 @@ class Engine:
 
     def _start_once(self, machine_arn: str, name: str, payload: Any) -> str:
         try:
-            return str(
+            arn = str(
                 self.sfn.start_execution(stateMachineArn=machine_arn, name=name, input=json.dumps(payload))[
                     "executionArn"
                 ]
             )
         except self.sfn.exceptions.ExecutionAlreadyExists:
             return f"{machine_arn.replace(':stateMachine:', ':execution:')}:{name}"
+        if not self.clock.auto_advance:
+            self.clock.idle()  # one execution thread at a time: the next one starts when this one sleeps
+        return arn
+
+    def start_scheduled(self, machine: str, at: datetime) -> str:
+        """Start a machine the way its Schedule event does at ``at`` (EventBridge's "Scheduled Event")."""
+        rule = f"{self.template.state_machines[self._logical_id(machine)].logical_id}Schedule"
+        rule_arn = f"arn:aws:events:{self.region}:{ACCOUNT}:rule/{rule}"
+        time_text = at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        event = {
+            "version": "0",
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{rule_arn}/{at.isoformat()}")),
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "account": ACCOUNT,
+            "time": time_text,
+            "region": self.region,
+            "resources": [rule_arn],
+            "detail": {},
+        }
+        return self._start_once(self.machines[machine], execution_name(rule, time_text), event)
+
+    def schedule_seconds(self, machine: str) -> float | None:
+        """The period of a machine's Schedule event in template.yaml (a rate expression), or None."""
+        schedules = self.template.state_machines[self._logical_id(machine)].schedules
+        if not schedules:
+            return None
+        return rate_seconds(str(self.resolve(schedules[0])))
+
+    def _logical_id(self, machine: str) -> str:
+        return next(logical for logical in self.template.state_machines if machine_key(logical) == machine)
 
     def wait(self, arn: str, timeout: float = 120.0) -> Execution:
+        """The finished execution; on a driven engine, engine time runs until every execution is done."""
+        if not self.clock.auto_advance:
+            self.flush_metrics()
+            self.clock.drive(None, timeout=timeout)
         deadline = time.monotonic() + timeout
         while (described := self.sfn.describe_execution(executionArn=arn))["status"] not in FINISHED:
             if time.monotonic() > deadline:

@@ -2,11 +2,14 @@
 
 moto 5.2.5 executes ASL but sleeps in real time, never changes a table's status, has no decrease limits,
 does not implement TestEventPattern and cannot be reached through botocore's DynamoDB Streams client. The
-patches and readers below add exactly that; ``tests/integration/test_moto_internals.py`` fails loudly if a
-moto upgrade moves any of them.
+patches and readers below add exactly that, tell the engine when alarms change, and take repeated work
+(parsing, client creation, generic deep copies) out of every execution;
+``tests/integration/test_moto_internals.py`` fails loudly if a moto upgrade moves any of them.
 """
 
+import copy
 import datetime as _datetime
+import functools
 import inspect
 import types
 from collections.abc import Callable, Iterator
@@ -14,19 +17,37 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 from unittest import mock
 
+from moto.cloudwatch.models import CloudWatchBackend
 from moto.core.exceptions import JsonRESTError
 from moto.dynamodb.exceptions import ERROR_TYPE_PREFIX
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodb.models.table import StreamShard, Table
 from moto.events.models import EventPattern
+from moto.stepfunctions.parser.asl.component.common.path import result_path
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.common.string import string_expression
 from moto.stepfunctions.parser.asl.component.state import state as asl_state
+from moto.stepfunctions.parser.asl.component.state.exec import execute_state
+from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
+from moto.stepfunctions.parser.asl.eval import environment as asl_environment
+from moto.stepfunctions.parser.asl.eval import states as asl_states
+from moto.stepfunctions.parser.asl.eval.event import event_manager
 from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
+from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
 from .clock import VirtualClock
 
+# The interpreter's modules that deep-copy state data with copy.deepcopy.
+STATE_DATA_COPIERS = (
+    asl_states,
+    string_expression,
+    execute_state,
+    result_path,
+    asl_environment,
+    event_manager,
+)
 INTERNALS: dict[str, tuple[Any, str]] = {
     "Wait state interval": (WaitFunction, "_wait_interval"),
     "Retry interval sleep": (retrier_decl, "time"),
@@ -38,6 +59,14 @@ INTERNALS: dict[str, tuple[Any, str]] = {
     "DynamoDB stream shard": (StreamShard, "add"),
     "execution start": (ExecutionWorker, "start"),
     "execution thread body": (ExecutionWorker, "_execution_logic"),
+    "ASL program of an execution": (ExecutionWorker, "_get_evaluation_entrypoint"),
+    "Lambda client of a Task state": (lambda_eval_utils, "boto_client_for"),
+    "JSONPath parser of InputPath and friends": (json_path, "parse"),
+    "JSONPath parser of ResultPath": (result_path, "parse"),
+    **{f"deep copies of state data in {m.__name__}": (m, "copy") for m in STATE_DATA_COPIERS},
+    "CloudWatch PutMetricAlarm": (CloudWatchBackend, "put_metric_alarm"),
+    "CloudWatch DeleteAlarms": (CloudWatchBackend, "delete_alarms"),
+    "CloudWatch SetAlarmState": (CloudWatchBackend, "set_alarm_state"),
 }
 
 
@@ -71,22 +100,51 @@ class ThroughputHooks:
 
 
 @contextmanager
-def patched_moto(clock: VirtualClock, dynamodb: ThroughputHooks) -> Iterator[None]:
+def patched_moto(
+    clock: VirtualClock,
+    dynamodb: ThroughputHooks,
+    alarms_changed: Callable[[], None],
+    execution_starting: Callable[[], None],
+) -> Iterator[None]:
+    """``alarms_changed`` is called whenever any CloudWatch alarm is created, changed or deleted;
+    ``execution_starting`` before any execution starts, whoever started it."""
+    patches = _patches(clock, dynamodb, execution_starting) + _alarm_patches(alarms_changed)
     with ExitStack() as stack:
-        for target, attribute, replacement in _patches(clock, dynamodb):
+        for target, attribute, replacement in patches:
             stack.enter_context(mock.patch.object(target, attribute, replacement))
         yield
 
 
-def _patches(clock: VirtualClock, dynamodb: ThroughputHooks) -> list[tuple[Any, str, Any]]:
-    original_update: Callable[..., Table] = DynamoDBBackend.update_table
-    update_signature = inspect.signature(original_update)
-    original_describe: Callable[..., dict[str, Any]] = Table.describe
+def _alarm_patches(alarms_changed: Callable[[], None]) -> list[tuple[Any, str, Any]]:
+    def notifying(original: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(original)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return original(*args, **kwargs)
+            finally:
+                alarms_changed()
+
+        return call
+
+    return [
+        (CloudWatchBackend, name, notifying(getattr(CloudWatchBackend, name)))
+        for name in ("put_metric_alarm", "delete_alarms", "set_alarm_state")
+    ]
+
+
+def _patches(
+    clock: VirtualClock, dynamodb: ThroughputHooks, execution_starting: Callable[[], None]
+) -> list[tuple[Any, str, Any]]:
+    return _clock_patches(clock, execution_starting) + _interpreter_patches() + _dynamodb_patches(dynamodb)
+
+
+def _clock_patches(clock: VirtualClock, execution_starting: Callable[[], None]) -> list[tuple[Any, str, Any]]:
     original_start: Callable[[ExecutionWorker], None] = ExecutionWorker.start
     original_logic: Callable[[ExecutionWorker], None] = ExecutionWorker._execution_logic
 
     # The clock counts running executions so it moves only when all of them are asleep.
     def start(self: ExecutionWorker) -> None:
+        execution_starting()
         clock.execution_started()
         original_start(self)
 
@@ -108,6 +166,55 @@ def _patches(clock: VirtualClock, dynamodb: ThroughputHooks) -> list[tuple[Any, 
         def now(cls, tz: Any = None) -> "ClockDatetime":
             return clock.now().astimezone(tz)  # type: ignore[return-value]
 
+    return [
+        (WaitFunction, "_wait_interval", wait_interval),
+        (retrier_decl, "time", types.SimpleNamespace(sleep=clock.sleep)),
+        (EventManager, "_get_current_timestamp", staticmethod(event_time)),
+        (asl_state, "datetime", types.SimpleNamespace(datetime=ClockDatetime, timezone=_datetime.timezone)),
+        (ExecutionWorker, "start", start),
+        (ExecutionWorker, "_execution_logic", execution_logic),
+    ]
+
+
+def _interpreter_patches() -> list[tuple[Any, str, Any]]:
+    """Speed only: the same ASL semantics with less repeated work per execution."""
+    original_entrypoint: Callable[[ExecutionWorker], Any] = ExecutionWorker._get_evaluation_entrypoint
+    original_client_for: Callable[..., Any] = lambda_eval_utils.boto_client_for
+    # The parsed program is immutable (every execution's state lives in its Environment): parse each
+    # definition once instead of once per execution (ANTLR, ~80 ms for scale_up.asl.json).
+    programs: dict[str, Any] = {}
+    clients: dict[tuple[str, str], Any] = {}
+
+    def evaluation_entrypoint(self: ExecutionWorker) -> Any:
+        definition = self._evaluation_details.state_machine_details.definition
+        if definition not in programs:
+            programs[definition] = original_entrypoint(self)
+        return programs[definition]
+
+    # A Lambda Task state builds a new boto3 client per invoke (~10 ms); one per region does the same.
+    def lambda_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+        if (region, service) not in clients:
+            clients[(region, service)] = original_client_for(region, service, state_credentials)
+        return clients[(region, service)]
+
+    return [
+        (ExecutionWorker, "_get_evaluation_entrypoint", evaluation_entrypoint),
+        (lambda_eval_utils, "boto_client_for", lambda_client_for),
+        # jsonpath_ng builds a new PLY parser for every parse (~2 ms); its expressions are immutable.
+        (json_path, "parse", functools.lru_cache(maxsize=None)(json_path.parse)),
+        (result_path, "parse", functools.lru_cache(maxsize=None)(result_path.parse)),
+    ] + [
+        # The interpreter deep-copies state data (JSON) at every step; copy.deepcopy is ~5× slower for it.
+        (module, "copy", types.SimpleNamespace(deepcopy=json_deepcopy))
+        for module in STATE_DATA_COPIERS
+    ]
+
+
+def _dynamodb_patches(dynamodb: ThroughputHooks) -> list[tuple[Any, str, Any]]:
+    original_update: Callable[..., Table] = DynamoDBBackend.update_table
+    update_signature = inspect.signature(original_update)
+    original_describe: Callable[..., dict[str, Any]] = Table.describe
+
     def update_table(self: DynamoDBBackend, name: str, *args: Any, **kwargs: Any) -> Table:
         table = self.get_table(name)
         request = update_signature.bind(self, name, *args, **kwargs).arguments
@@ -125,16 +232,22 @@ def _patches(clock: VirtualClock, dynamodb: ThroughputHooks) -> list[tuple[Any, 
         dynamodb.decorate(self, result[base_key])
         return result
 
-    return [
-        (WaitFunction, "_wait_interval", wait_interval),
-        (retrier_decl, "time", types.SimpleNamespace(sleep=clock.sleep)),
-        (EventManager, "_get_current_timestamp", staticmethod(event_time)),
-        (asl_state, "datetime", types.SimpleNamespace(datetime=ClockDatetime, timezone=_datetime.timezone)),
-        (ExecutionWorker, "start", start),
-        (ExecutionWorker, "_execution_logic", execution_logic),
-        (DynamoDBBackend, "update_table", update_table),
-        (Table, "describe", describe),
-    ]
+    return [(DynamoDBBackend, "update_table", update_table), (Table, "describe", describe)]
+
+
+ATOMIC = (str, int, float, bool, type(None), _datetime.datetime)
+
+
+def json_deepcopy(value: Any, memo: Any = None) -> Any:
+    """copy.deepcopy for JSON-shaped data (dicts, lists, scalars); anything else goes to copy.deepcopy."""
+    kind = type(value)
+    if kind is dict:
+        return {key: json_deepcopy(item) for key, item in value.items()}
+    if kind is list:
+        return [json_deepcopy(item) for item in value]
+    if kind in ATOMIC:
+        return value
+    return copy.deepcopy(value, memo)
 
 
 class Refusal(Exception):

@@ -25,6 +25,7 @@ class StateMachine:
     definition_path: Path
     substitutions: dict[str, Any]
     event_patterns: list[dict[str, Any]] = field(default_factory=list)
+    schedules: list[Any] = field(default_factory=list)  # Schedule events' expressions (may be a Ref)
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,17 @@ class Template:
                     for event in props.get("Events", {}).values()
                     if event["Type"] == "EventBridgeRule"
                 ]
+                schedules = [
+                    event["Properties"]["Schedule"]
+                    for event in props.get("Events", {}).values()
+                    if event["Type"] == "Schedule"
+                ]
                 machines[logical_id] = StateMachine(
                     logical_id,
                     root / props["DefinitionUri"],
                     dict(props.get("DefinitionSubstitutions", {})),
                     patterns,
+                    schedules,
                 )
         return cls(
             root,

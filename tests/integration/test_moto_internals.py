@@ -1,11 +1,16 @@
 """The engine reaches into moto in one module (ddbflow/engine/moto_hooks.py). If a moto upgrade moves
 any of it, these fail loudly instead of the engine silently sleeping in real time."""
 
+import copy
 import json
 from datetime import UTC, datetime
+from typing import Any
+from unittest import mock
+
+from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 
 from ddbflow.engine import Engine
-from ddbflow.engine.moto_hooks import missing_internals
+from ddbflow.engine.moto_hooks import json_deepcopy, missing_internals
 
 
 def test_every_patched_moto_internal_still_exists() -> None:
@@ -45,3 +50,53 @@ def test_entered_time_comes_from_the_clock() -> None:
         )["stateMachineArn"]
         execution = engine.run("probe", {})
     assert execution.output["now"].startswith("2030-01-01T00:00")
+
+
+def test_each_definition_is_parsed_once_however_many_executions() -> None:
+    definition = {
+        "StartAt": "Done",
+        "States": {"Done": {"Type": "Pass", "Result": {"ok": True}, "End": True}},
+    }
+    with Engine() as engine:
+        engine.machines["probe"] = engine.sfn.create_state_machine(
+            name="probe", definition=json.dumps(definition), roleArn="arn:aws:iam::123456789012:role/probe"
+        )["stateMachineArn"]
+        with mock.patch.object(
+            AmazonStateLanguageParser, "parse", wraps=AmazonStateLanguageParser.parse
+        ) as parse:
+            results = [engine.run("probe", {"n": n}) for n in range(3)]
+    assert [r.output for r in results] == [{"ok": True}] * 3
+    assert parse.call_count == 1
+
+
+def test_state_data_copies_are_deep_and_equal() -> None:
+    data = {"a": [1, {"b": "c", "when": datetime(2030, 1, 1, tzinfo=UTC)}], "n": None, "t": (1, [2])}
+    copied = json_deepcopy(data)
+    assert copied == data == copy.deepcopy(data)
+    copied["a"][1]["b"] = "changed"
+    copied["t"][1].append(3)
+    assert data["a"][1]["b"] == "c" and data["t"] == (1, [2])
+
+
+def test_alarm_changes_reach_the_evaluator() -> None:
+    with Engine() as engine:
+        engine.cloudwatch.put_metric_alarm(**PROBE_ALARM, Threshold=100.0)
+        assert [a["Threshold"] for a in engine.alarms.alarms()] == [100.0]
+        engine.cloudwatch.put_metric_alarm(**PROBE_ALARM, Threshold=50.0)  # as a handler would
+        assert [a["Threshold"] for a in engine.alarms.alarms()] == [50.0]
+        engine.cloudwatch.set_alarm_state(AlarmName="probe", StateValue="ALARM", StateReason="test")
+        assert [a["StateValue"] for a in engine.alarms.alarms()] == ["ALARM"]
+        engine.cloudwatch.delete_alarms(AlarmNames=["probe"])
+        assert engine.alarms.alarms() == []
+
+
+PROBE_ALARM: dict[str, Any] = {
+    "AlarmName": "probe",
+    "Namespace": "AWS/DynamoDB",
+    "MetricName": "ConsumedReadCapacityUnits",
+    "Dimensions": [{"Name": "TableName", "Value": "probe"}],
+    "Statistic": "Sum",
+    "Period": 60,
+    "EvaluationPeriods": 2,
+    "ComparisonOperator": "GreaterThanThreshold",
+}
