@@ -8,14 +8,16 @@ import time
 import uuid
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import boto3
+import botocore
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.utils import parse_timestamp
 from moto import mock_aws
 
 from ddbflow_lambda.core.alarms import alarm_definition
@@ -62,6 +64,16 @@ class Execution:
     @property
     def states_entered(self) -> list[str]:
         return [e["stateEnteredEventDetails"]["name"] for e in self.events if "stateEnteredEventDetails" in e]
+
+
+def unsigned(**_: Any) -> Any:
+    return botocore.UNSIGNED
+
+
+def utc_timestamp(value: Any) -> datetime:
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC)
+    return parse_timestamp(value)
 
 
 def _plain_number(value: Any) -> int | float:
@@ -136,6 +148,13 @@ class Engine:
         boto3.setup_default_session(region_name=self.region)
         assert boto3.DEFAULT_SESSION is not None
         boto3.DEFAULT_SESSION.events.register("before-call.lambda.Invoke", self.lambdas.on_before_call)
+        # moto checks no signatures: skip SigV4 signing (~0.5 ms a call) for clients made from here on.
+        boto3.DEFAULT_SESSION.events.register("choose-signer", unsigned)
+        # Epoch timestamps in responses become UTC datetimes, as on Lambda (whose local zone is UTC);
+        # botocore's default builds a dateutil tzlocal per value (~30 µs; 120 per GetMetricData).
+        boto3.DEFAULT_SESSION._session.get_component("response_parser_factory").set_parser_defaults(
+            timestamp_parser=utc_timestamp
+        )
         self.dynamodb, self.cloudwatch, self.sfn, self.events, self.sqs = (
             boto3.client(s, region_name=self.region)
             for s in ("dynamodb", "cloudwatch", "stepfunctions", "events", "sqs")

@@ -3,7 +3,7 @@ any of it, these fail loudly instead of the engine silently sleeping in real tim
 
 import copy
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from unittest import mock
 
@@ -11,6 +11,7 @@ from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguagePa
 
 from ddbflow.engine import Engine
 from ddbflow.engine.moto_hooks import json_deepcopy, missing_internals
+from ddbflow_lambda.core.target import Target
 
 
 def test_every_patched_moto_internal_still_exists() -> None:
@@ -100,3 +101,40 @@ PROBE_ALARM: dict[str, Any] = {
     "EvaluationPeriods": 2,
     "ComparisonOperator": "GreaterThanThreshold",
 }
+
+
+def test_get_metric_data_sees_its_window_in_or_out_of_time_order() -> None:
+    start = datetime(2026, 11, 23, tzinfo=UTC)
+    target = Target("probe")
+    with Engine(start=start, driven=True) as engine:
+        for minute in range(180):
+            engine.put_metric(target, "ConsumedReadCapacityUnits", start + timedelta(minutes=minute), minute)
+        engine.flush_metrics()
+        window = (start + timedelta(minutes=60), start + timedelta(minutes=70))
+        assert sums(engine, target, *window) == [float(m) for m in range(60, 70)]
+        # a late datapoint for an earlier minute: the list is no longer in time order
+        engine.put_metric(target, "ConsumedReadCapacityUnits", start + timedelta(minutes=65), 1000.0)
+        engine.flush_metrics()
+        assert sums(engine, target, *window) == [float(m) + (1000 if m == 65 else 0) for m in range(60, 70)]
+        assert sums(engine, target, start + timedelta(minutes=170), start + timedelta(minutes=200)) == [
+            float(m) for m in range(170, 180)
+        ]
+
+
+def sums(engine: Engine, target: Target, start: datetime, end: datetime) -> list[float]:
+    query = {
+        "Id": "consumed",
+        "MetricStat": {
+            "Metric": {
+                "Namespace": "AWS/DynamoDB",
+                "MetricName": "ConsumedReadCapacityUnits",
+                "Dimensions": target.metric_dimensions(),
+            },
+            "Period": 60,
+            "Stat": "Sum",
+        },
+    }
+    result = engine.cloudwatch.get_metric_data(
+        MetricDataQueries=[query], StartTime=start, EndTime=end, ScanBy="TimestampAscending"
+    )
+    return list(result["MetricDataResults"][0]["Values"])
