@@ -21,8 +21,10 @@ from unittest import mock
 
 from moto.cloudwatch.models import CloudWatchBackend
 from moto.core.exceptions import JsonRESTError
+from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.exceptions import ERROR_TYPE_PREFIX
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import StreamShard, Table
 from moto.events.models import EventPattern
 from moto.stepfunctions.parser.asl.component.common.path import result_path
@@ -66,6 +68,8 @@ INTERNALS: dict[str, tuple[Any, str]] = {
     "JSONPath parser of InputPath and friends": (json_path, "parse"),
     "JSONPath parser of ResultPath": (result_path, "parse"),
     **{f"deep copies of state data in {m.__name__}": (m, "copy") for m in STATE_DATA_COPIERS},
+    "DynamoDB TransactWriteItems": (DynamoDBBackend, "transact_write_items"),
+    "TransactWriteItems' table backups": (dynamodb_models, "copy"),
     "CloudWatch GetMetricData": (CloudWatchBackend, "get_metric_data"),
     "CloudWatch datapoints a query scans": (CloudWatchBackend, "get_all_metrics"),
     "CloudWatch PutMetricAlarm": (CloudWatchBackend, "put_metric_alarm"),
@@ -116,11 +120,64 @@ def patched_moto(
         _patches(clock, dynamodb, execution_starting)
         + _alarm_patches(alarms_changed)
         + _metric_window_patches()
+        + _transaction_backup_patches()
     )
     with ExitStack() as stack:
         for target, attribute, replacement in patches:
             stack.enter_context(mock.patch.object(target, attribute, replacement))
         yield
+
+
+def _transaction_backup_patches() -> list[tuple[Any, str, Any]]:
+    """TransactWriteItems backs up every table it touches with copy.deepcopy, to put back if the
+    transaction fails: O(all items) per call, ~100 ms once the control table holds a month of decisions.
+    The backup copies only the items the transaction names (the rest it cannot change); the same
+    rollback. A table with a stream (whose records a rollback would also drop) gets the full copy."""
+    original: Callable[..., Any] = DynamoDBBackend.transact_write_items
+    touched = threading.local()
+
+    def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> Any:
+        keys: dict[str, list[dict[str, Any]]] = {}
+        for item in transact_items:
+            _, operation = next(iter(item.items()))
+            table = self.tables.get(operation.get("TableName"))
+            if table is not None:
+                key = operation.get("Key") or {
+                    name: operation.get("Item", {}).get(name)
+                    for name in (table.hash_key_attr, table.range_key_attr)
+                    if name
+                }
+                keys.setdefault(table.name, []).append(key)
+        touched.keys = keys
+        try:
+            return original(self, transact_items)
+        finally:
+            touched.keys = None
+
+    def backup(value: Any, memo: Any = None) -> Any:
+        keys = getattr(touched, "keys", None)
+        if not (isinstance(value, Table) and keys and value.name in keys and value.stream_shard is None):
+            return copy.deepcopy(value, memo)
+        if not all(key.get(value.hash_key_attr) for key in keys[value.name]):
+            return copy.deepcopy(value, memo)  # a malformed request: moto reports it
+        snapshot = copy.copy(value)
+        snapshot.items = type(value.items)(dict)
+        snapshot.items.update({h: dict(r) if value.has_range_key else r for h, r in value.items.items()})
+        for key in keys[value.name]:
+            hash_value = DynamoType(key[value.hash_key_attr])
+            if value.has_range_key:
+                bucket = snapshot.items.get(hash_value)
+                range_value = DynamoType(key[value.range_key_attr])
+                if bucket is not None and range_value in bucket:
+                    bucket[range_value] = copy.deepcopy(bucket[range_value])
+            elif hash_value in snapshot.items:
+                snapshot.items[hash_value] = copy.deepcopy(snapshot.items[hash_value])
+        return snapshot
+
+    return [
+        (DynamoDBBackend, "transact_write_items", transact_write_items),
+        (dynamodb_models, "copy", types.SimpleNamespace(deepcopy=backup)),
+    ]
 
 
 class _TimeIndex:

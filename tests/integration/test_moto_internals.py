@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from unittest import mock
 
+import pytest
+from botocore.exceptions import ClientError
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 
 from ddbflow.engine import Engine
@@ -138,3 +140,51 @@ def sums(engine: Engine, target: Target, start: datetime, end: datetime) -> list
         MetricDataQueries=[query], StartTime=start, EndTime=end, ScanBy="TimestampAscending"
     )
     return list(result["MetricDataResults"][0]["Values"])
+
+
+def test_a_failed_transaction_rolls_back_only_what_it_changed() -> None:
+    def item(pk: str, sk: str, value: str) -> dict[str, Any]:
+        return {"pk": {"S": pk}, "sk": {"S": sk}, "value": {"S": value}}
+
+    with Engine() as engine:
+        table = engine.names["ControlTable"]
+        for n in range(50):
+            engine.dynamodb.put_item(TableName=table, Item=item("log", f"{n:03d}", "old"))
+        engine.dynamodb.put_item(TableName=table, Item=item("lease", "x", "held"))
+        with pytest.raises(ClientError, match="TransactionCanceled"):
+            engine.dynamodb.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": table, "Item": item("log", "007", "new")}},
+                    {
+                        "Update": {
+                            "TableName": table,
+                            "Key": {"pk": {"S": "log"}, "sk": {"S": "010"}},
+                            "UpdateExpression": "SET #v = :v",
+                            "ExpressionAttributeNames": {"#v": "value"},
+                            "ExpressionAttributeValues": {":v": {"S": "new"}},
+                        }
+                    },
+                    {
+                        "ConditionCheck": {
+                            "TableName": table,
+                            "Key": {"pk": {"S": "lease"}, "sk": {"S": "x"}},
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                ]
+            )
+        values = {
+            i["sk"]["S"]: i["value"]["S"]
+            for i in engine.dynamodb.query(
+                TableName=table,
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": "log"}},
+            )["Items"]
+        }
+        assert values == {f"{n:03d}": "old" for n in range(50)}
+        engine.dynamodb.transact_write_items(
+            TransactItems=[{"Put": {"TableName": table, "Item": item("log", "007", "new")}}]
+        )
+        assert engine.dynamodb.get_item(TableName=table, Key={"pk": {"S": "log"}, "sk": {"S": "007"}})[
+            "Item"
+        ]["value"] == {"S": "new"}
