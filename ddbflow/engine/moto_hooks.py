@@ -137,47 +137,54 @@ def _transaction_backup_patches() -> list[tuple[Any, str, Any]]:
     touched = threading.local()
 
     def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> Any:
-        keys: dict[str, list[dict[str, Any]]] = {}
-        for item in transact_items:
-            _, operation = next(iter(item.items()))
-            table = self.tables.get(operation.get("TableName"))
-            if table is not None:
-                key = operation.get("Key") or {
-                    name: operation.get("Item", {}).get(name)
-                    for name in (table.hash_key_attr, table.range_key_attr)
-                    if name
-                }
-                keys.setdefault(table.name, []).append(key)
-        touched.keys = keys
+        touched.keys = _transaction_keys(self, transact_items)
         try:
             return original(self, transact_items)
         finally:
             touched.keys = None
 
     def backup(value: Any, memo: Any = None) -> Any:
-        keys = getattr(touched, "keys", None)
-        if not (isinstance(value, Table) and keys and value.name in keys and value.stream_shard is None):
+        keys = (getattr(touched, "keys", None) or {}).get(getattr(value, "name", None))
+        if not isinstance(value, Table) or value.stream_shard is not None or not keys:
             return copy.deepcopy(value, memo)
-        if not all(key.get(value.hash_key_attr) for key in keys[value.name]):
+        if not all(key.get(value.hash_key_attr) for key in keys):
             return copy.deepcopy(value, memo)  # a malformed request: moto reports it
-        snapshot = copy.copy(value)
-        snapshot.items = type(value.items)(dict)
-        snapshot.items.update({h: dict(r) if value.has_range_key else r for h, r in value.items.items()})
-        for key in keys[value.name]:
-            hash_value = DynamoType(key[value.hash_key_attr])
-            if value.has_range_key:
-                bucket = snapshot.items.get(hash_value)
-                range_value = DynamoType(key[value.range_key_attr])
-                if bucket is not None and range_value in bucket:
-                    bucket[range_value] = copy.deepcopy(bucket[range_value])
-            elif hash_value in snapshot.items:
-                snapshot.items[hash_value] = copy.deepcopy(snapshot.items[hash_value])
-        return snapshot
+        return _items_backup(value, keys)
 
     return [
         (DynamoDBBackend, "transact_write_items", transact_write_items),
         (dynamodb_models, "copy", types.SimpleNamespace(deepcopy=backup)),
     ]
+
+
+def _transaction_keys(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The key of every item a transaction names, by table."""
+    keys: dict[str, list[dict[str, Any]]] = {}
+    for item in transact_items:
+        _, operation = next(iter(item.items()))
+        table = backend.tables.get(operation.get("TableName"))
+        if table is not None:
+            named = (table.hash_key_attr, table.range_key_attr)
+            key = operation.get("Key") or {n: operation.get("Item", {}).get(n) for n in named if n}
+            keys.setdefault(table.name, []).append(key)
+    return keys
+
+
+def _items_backup(table: Table, keys: list[dict[str, Any]]) -> Table:
+    """A copy of the table sharing every item but the named ones, which are deep copies."""
+    snapshot = copy.copy(table)
+    snapshot.items = type(table.items)(dict)
+    snapshot.items.update({h: dict(r) if table.has_range_key else r for h, r in table.items.items()})
+    for key in keys:
+        hash_value = DynamoType(key[table.hash_key_attr])
+        if table.range_key_attr:
+            bucket = snapshot.items.get(hash_value)
+            range_value = DynamoType(key.get(table.range_key_attr) or {"NULL": True})
+            if bucket is not None and range_value in bucket:
+                bucket[range_value] = copy.deepcopy(bucket[range_value])
+        elif hash_value in snapshot.items:
+            snapshot.items[hash_value] = copy.deepcopy(snapshot.items[hash_value])
+    return snapshot
 
 
 class _TimeIndex:

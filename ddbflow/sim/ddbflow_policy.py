@@ -10,6 +10,7 @@ executions did to it.
 """
 
 import bisect
+import gc
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -59,6 +60,10 @@ class DdbflowPolicy:
             # An EventBridge rate schedule counts from when the rule exists: here, the start.
             self._schedule = timedelta(seconds=period)
             self._next_check = start + self._schedule
+        # The collector rescans every long-lived object (botocore's and moto's models, the imported
+        # handlers) on each full collection: ~15 % of a run. Set them aside until finish().
+        gc.collect()
+        gc.freeze()
 
     def capacity_at(self, at: datetime) -> float:
         """The read capacity the table had ACTIVE at ``at``: an update counts once the table is ACTIVE
@@ -90,6 +95,7 @@ class DdbflowPolicy:
         decreases = engine.dynamodb_model.history.get((TABLE.table, None))
         engine.__exit__(None, None, None)
         self.engine = None
+        gc.unfreeze()
         return Counts(update_calls=len(changes), decreases=len(decreases.decreases) if decreases else 0)
 
     # -- helpers -------------------------------------------------------------------------------------
