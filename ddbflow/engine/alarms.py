@@ -1,48 +1,129 @@
-"""Alarm evaluation, which moto never does: read each metric alarm's datapoints from moto's CloudWatch,
-apply CloudWatch's rules, set the new state, and hand the "CloudWatch Alarm State Change" event that
-AWS would put on the default event bus."""
+"""Alarm evaluation, which moto never does: apply CloudWatch's rules to each metric alarm's datapoints,
+set the new state in moto's CloudWatch, and hand the "CloudWatch Alarm State Change" event that AWS
+would put on the default event bus.
 
+The datapoints are the ones the engine published (as DynamoDB does on AWS), kept in a MetricStore, and
+any others put into moto's CloudWatch (the AWS CLI against `ddbflow serve`); the engine's reach moto in
+batches before any execution can read them with GetMetricData. Alarm definitions are read from moto once
+and again only after an alarm changed. So a simulated minute costs no CloudWatch round trip unless an
+alarm changes state."""
+
+import bisect
 import json
+import threading
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from .alarm_rules import alarm_state
 from .clock import VirtualClock
 
+SeriesKey = tuple[str, str, tuple[tuple[str, str], ...]]  # namespace, metric name, sorted dimensions
+
+STATISTICS: dict[str, Callable[[Sequence[float]], float]] = {
+    "Sum": sum,
+    "Average": lambda values: sum(values) / len(values),
+    "Minimum": min,
+    "Maximum": max,
+    "SampleCount": len,
+}
+
+
+def series_key(namespace: str, metric: str, dimensions: list[dict[str, str]]) -> SeriesKey:
+    return namespace, metric, tuple(sorted((d["Name"], d["Value"]) for d in dimensions))
+
+
+class MetricStore:
+    """Every datapoint the engine published, by series and time; and those moto has not received yet."""
+
+    def __init__(self) -> None:
+        self._series: dict[SeriesKey, tuple[list[datetime], list[float]]] = {}
+        self._pending: dict[str, list[dict[str, Any]]] = {}
+        self._lock = threading.Lock()
+
+    def add(self, namespace: str, datum: dict[str, Any]) -> None:
+        """One PutMetricData MetricData entry with a single Value and a Timestamp, published by the
+        engine: kept, and sent to CloudWatch with the next batch."""
+        dimensions = datum.get("Dimensions", [])
+        self.record(namespace, datum["MetricName"], dimensions, datum["Timestamp"], datum["Value"])
+        with self._lock:
+            self._pending.setdefault(namespace, []).append(datum)
+
+    def record(
+        self, namespace: str, metric: str, dimensions: list[dict[str, str]], at: datetime, value: float
+    ) -> None:
+        """A datapoint CloudWatch already has (someone else put it there): kept for alarm evaluation."""
+        with self._lock:
+            times, values = self._series.setdefault(series_key(namespace, metric, dimensions), ([], []))
+            index = bisect.bisect_right(times, at)
+            times.insert(index, at)
+            values.insert(index, float(value))
+
+    def values(self, key: SeriesKey, start: datetime, end: datetime) -> list[float]:
+        """The datapoints of a series with start ≤ timestamp < end."""
+        times, values = self._series.get(key, ([], []))
+        return values[bisect.bisect_left(times, start) : bisect.bisect_left(times, end)]
+
+    def drain(self) -> dict[str, list[dict[str, Any]]]:
+        """The datapoints not yet sent to CloudWatch, by namespace; they count as sent from now on."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        return pending
+
 
 class AlarmEvaluator:
-    def __init__(self, clock: VirtualClock, cloudwatch: Any, region: str, account: str) -> None:
+    def __init__(
+        self, clock: VirtualClock, cloudwatch: Any, region: str, account: str, metrics: MetricStore
+    ) -> None:
         self.clock, self.cloudwatch, self.region, self.account = clock, cloudwatch, region, account
+        self.metrics = metrics
+        self._alarms: list[dict[str, Any]] | None = None
+        self._generation = 0  # bumped by every alarm change in moto
+
+    def alarms_changed(self) -> None:
+        self._generation += 1
+        self._alarms = None
+
+    def alarms(self) -> list[dict[str, Any]]:
+        """Every metric alarm as DescribeAlarms shows it; read again only after an alarm changed."""
+        alarms, generation = self._alarms, self._generation
+        if alarms is None:
+            alarms = [
+                alarm
+                for page in self.cloudwatch.get_paginator("describe_alarms").paginate(
+                    AlarmTypes=["MetricAlarm"]
+                )
+                for alarm in page["MetricAlarms"]
+            ]
+            if generation == self._generation:
+                self._alarms = alarms
+        return alarms
 
     def evaluate(self) -> list[dict[str, Any]]:
         """Evaluate every metric alarm once at the current engine time; return the state-change events."""
-        events = []
-        for page in self.cloudwatch.get_paginator("describe_alarms").paginate(AlarmTypes=["MetricAlarm"]):
-            for alarm in page["MetricAlarms"]:
-                event = self._evaluate(alarm)
-                if event:
-                    events.append(event)
-        return events
+        return [event for alarm in self.alarms() if (event := self._evaluate(alarm))]
 
-    def _evaluate(self, alarm: dict[str, Any]) -> dict[str, Any] | None:
+    def datapoints(self, alarm: dict[str, Any]) -> tuple[datetime, list[float | None]]:
+        """Start of the evaluation range and the alarm's statistic per period in it (None = missing),
+        oldest first, as GetMetricStatistics would give them."""
         period, count = alarm["Period"], alarm["EvaluationPeriods"]
         end = floor_to_period(self.clock.now(), period)
         start = end - timedelta(seconds=period * count)
+        statistic = STATISTICS[alarm.get("Statistic", "Sum")]
+        key = series_key(alarm["Namespace"], alarm["MetricName"], alarm.get("Dimensions", []))
+        values: list[float | None] = []
+        for i in range(count):
+            slot = start + timedelta(seconds=period * i)
+            points = self.metrics.values(key, slot, slot + timedelta(seconds=period))
+            values.append(float(statistic(points)) if points else None)
+        return start, values
+
+    def _evaluate(self, alarm: dict[str, Any]) -> dict[str, Any] | None:
+        period = alarm["Period"]
         stat = alarm.get("Statistic", "Sum")
-        points = self.cloudwatch.get_metric_statistics(
-            Namespace=alarm["Namespace"],
-            MetricName=alarm["MetricName"],
-            Dimensions=alarm.get("Dimensions", []),
-            StartTime=start,
-            EndTime=end,
-            Period=period,
-            Statistics=[stat],
-        )["Datapoints"]
-        # moto starts a statistics bucket at its first datapoint's time, not on the period boundary.
-        by_time = {floor_to_period(p["Timestamp"], period): p[stat] for p in points}
-        slots = [start + timedelta(seconds=period * i) for i in range(count)]
-        values = [by_time.get(slot) for slot in slots]
+        start, values = self.datapoints(alarm)
+        count = len(values)
         new_state = alarm_state(
             values,
             alarm["Threshold"],

@@ -16,6 +16,10 @@ class VirtualClock:
     running execution asleep, no Lambda handler running and no execution event for ``grace`` seconds of
     wall time; then it jumps to the earliest wake-up. Concurrent executions therefore wait side by side,
     as they would on AWS, instead of adding their waits up.
+
+    Without ``auto_advance`` (a driver: the simulator) time moves only through ``drive``, which wakes the
+    sleepers one at a time in wake-up order, each only once every running execution is asleep or done.
+    Only one execution thread runs at any moment, so a run is the same every time.
     """
 
     def __init__(
@@ -33,6 +37,7 @@ class VirtualClock:
         self._running = 0  # executions started and not finished
         self._last_activity = time.monotonic()
         self._wall_anchor: float | None = None  # set: engine time also runs with the wall clock
+        self._released: set[tuple[datetime, int]] = set()  # driver mode: sleepers let go
 
     def now(self) -> datetime:
         with self._changed:
@@ -75,6 +80,12 @@ class VirtualClock:
                 self._last_activity = time.monotonic()
                 self._changed.notify_all()
 
+    @property
+    def running(self) -> int:
+        """Executions started and not finished."""
+        with self._changed:
+            return self._running
+
     def execution_started(self) -> None:
         with self._changed:
             self._running += 1
@@ -89,9 +100,14 @@ class VirtualClock:
         with self._changed:
             wake = (self._current() + timedelta(seconds=max(0.0, seconds)), next(self._ids))
             heapq.heappush(self._wakes, wake)
+            self._changed.notify_all()  # a driver waits for every execution to be asleep
             try:
-                while (current := self._current()) < wake[0]:
-                    if self._may_jump_to(wake):
+                while (current := self._current()) < wake[0] or (
+                    not self.auto_advance and wake not in self._released
+                ):
+                    if not self.auto_advance:
+                        self._changed.wait()
+                    elif self._may_jump_to(wake):
                         self._now += wake[0] - current
                         self._changed.notify_all()
                     else:
@@ -99,7 +115,48 @@ class VirtualClock:
             finally:
                 self._wakes.remove(wake)
                 heapq.heapify(self._wakes)
+                self._released.discard(wake)
                 self._last_activity = time.monotonic()
+                self._changed.notify_all()
+
+    def drive(self, until: datetime | None = None, *, including: bool = True, timeout: float = 60.0) -> None:
+        """Driver mode: let the running executions run, waking sleepers in order, up to ``until``
+        (wake-ups at ``until`` itself only if ``including``; then the clock stands at ``until``), or with
+        ``until`` None until no execution is running. ``timeout``: wall seconds an execution may take
+        between two sleeps."""
+        if self.auto_advance:
+            raise RuntimeError("drive() is for a clock without auto_advance")
+        with self._changed:
+            while True:
+                self._wait_idle(timeout)
+                if until is None and self._running == 0:
+                    return
+                wake = self._wakes[0] if self._wakes else None
+                due = wake is not None and (
+                    until is None or wake[0] < until or (including and wake[0] == until)
+                )
+                if not due:
+                    break
+                assert wake is not None
+                self._now = max(self._now, wake[0])
+                self._released.add(wake)
+                self._changed.notify_all()
+                if not self._changed.wait_for(lambda w=wake: w not in self._wakes, timeout):  # type: ignore[misc]
+                    raise TimeoutError(f"a sleeper released at {wake[0]} did not wake")
+            if including and until is not None and until > self._now:
+                self._now = until
+
+    def idle(self, timeout: float = 60.0) -> None:
+        """Driver mode: block until every running execution is asleep or done."""
+        with self._changed:
+            self._wait_idle(timeout)
+
+    def _wait_idle(self, timeout: float) -> None:
+        idle = self._changed.wait_for(
+            lambda: self._busy == 0 and len(self._wakes) - len(self._released) >= self._running, timeout
+        )
+        if not idle:
+            raise TimeoutError(f"{self._running} execution(s) still running after {timeout} s wall time")
 
     def _may_jump_to(self, wake: tuple[datetime, int]) -> bool:
         return (

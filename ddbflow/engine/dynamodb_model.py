@@ -50,6 +50,8 @@ class DynamoDBModel(ThroughputHooks):
     busy_parts: dict[str, set[Part]] = field(default_factory=dict)
     history: dict[tuple[str, Part], PartHistory] = field(default_factory=dict)
     updates: list[tuple[str, datetime]] = field(default_factory=list)  # every accepted UpdateTable
+    # every UpdateTable that changed capacity: (table, time, {part: provisioned throughput after})
+    changes: list[tuple[str, datetime, dict[Part, dict[str, int]]]] = field(default_factory=list)
     refusals: dict[str, list[Refusal]] = field(default_factory=dict)  # injected, per table, in order
 
     def refuse_next(self, table_name: str, code: str, message: str = "injected by the engine") -> None:
@@ -104,6 +106,7 @@ class DynamoDBModel(ThroughputHooks):
                 record.last_decrease = now
                 record.decreases.append(now)
         if changed:
+            self.changes.append((table.name, now, {part: dict(after[part]) for part in changed}))
             self.busy_until[table.name] = now + timedelta(seconds=self.updating_seconds)
             self.busy_parts[table.name] = changed
 

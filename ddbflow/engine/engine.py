@@ -4,17 +4,20 @@ moto lacks (a virtual clock, table UPDATING time, alarm evaluation), all wired f
 import json
 import os
 import re
+import threading
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import boto3
+import botocore
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.utils import parse_timestamp
 from moto import mock_aws
 
 from ddbflow_lambda import aws as handler_aws
@@ -25,7 +28,7 @@ from ddbflow_lambda.core.naming import execution_name
 from ddbflow_lambda.core.table import throughput_state
 from ddbflow_lambda.core.target import CONSUMED_METRIC, DIMENSIONS, THROTTLE_METRIC, Dimension, Target
 
-from .alarms import AlarmEvaluator, floor_to_period
+from .alarms import AlarmEvaluator, MetricStore, floor_to_period
 from .clock import VirtualClock
 from .dynamodb_model import DynamoDBModel
 from .faults import Faults
@@ -85,6 +88,16 @@ def read_execution(sfn: Any, arn: str, described: dict[str, Any] | None = None) 
     )
 
 
+def unsigned(**_: Any) -> Any:
+    return botocore.UNSIGNED
+
+
+def utc_timestamp(value: Any) -> datetime:
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC)
+    return parse_timestamp(value)
+
+
 def _plain_number(value: Any) -> int | float:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
@@ -105,9 +118,13 @@ class Engine:
         updating_seconds: float = 20.0,
         region: str = "ap-northeast-1",
         log_level: str = "WARNING",
+        driven: bool = False,
     ) -> None:
+        """``driven``: engine time moves only when the caller drives it (``run_until``), never on its
+        own — the simulator's mode; sleeping executions then wake one at a time, in order."""
         self.root, self.region = root, region
-        self.clock = VirtualClock(start)
+        self.clock = VirtualClock(start, auto_advance=not driven)
+        self.metrics = MetricStore()
         self.dynamodb_model = DynamoDBModel(self.clock, updating_seconds)
         self.template = Template.load(root)
         self.log_level = log_level
@@ -127,6 +144,7 @@ class Engine:
         self.machines: dict[str, str] = {}  # "scale-up" → state machine ARN
         self.ttl_attributes: dict[str, str] = {}  # table name → its TTL attribute
         self._stack = ExitStack()
+        self._flushing = threading.local()  # this thread is sending the engine's own datapoints
 
     # -- lifecycle -----------------------------------------------------------------------------------
 
@@ -134,7 +152,15 @@ class Engine:
         stack = self._stack
         stack.enter_context(mock.patch.dict(os.environ, self._environment()))
         stack.enter_context(mock_aws(config={"stepfunctions": {"execute_state_machine": True}}))
-        stack.enter_context(patched_moto(self.clock, self.dynamodb_model))
+        stack.enter_context(
+            patched_moto(
+                self.clock,
+                self.dynamodb_model,
+                alarms_changed=self._alarms_changed,
+                execution_starting=self.flush_metrics,
+                metric_data_put=self._metric_data_put,
+            )
+        )
         # mock_aws replaces boto3's default session; hook Lambda invokes on the one it now uses.
         boto3.setup_default_session(region_name=self.region)
         assert boto3.DEFAULT_SESSION is not None
@@ -142,13 +168,20 @@ class Engine:
         # The handlers' clients must come from this session, where the hooks are.
         handler_aws.client.cache_clear()
         handler_aws.dynamodb_table.cache_clear()
+        # moto checks no signatures: skip SigV4 signing (~0.5 ms a call) for clients made from here on.
+        boto3.DEFAULT_SESSION.events.register("choose-signer", unsigned)
+        # Epoch timestamps in responses become UTC datetimes, as on Lambda (whose local zone is UTC);
+        # botocore's default builds a dateutil tzlocal per value (~30 µs; 120 per GetMetricData).
+        boto3.DEFAULT_SESSION._session.get_component("response_parser_factory").set_parser_defaults(
+            timestamp_parser=utc_timestamp
+        )
         self.dynamodb, self.cloudwatch, self.sfn, self.events, self.sqs = (
             boto3.client(s, region_name=self.region)
             for s in ("dynamodb", "cloudwatch", "stepfunctions", "events", "sqs")
         )
         self.faults = Faults(self.lambdas, self.dynamodb)
         boto3.DEFAULT_SESSION.events.register("before-call", self.faults.on_before_call)
-        self.alarms = AlarmEvaluator(self.clock, self.cloudwatch, self.region, ACCOUNT)
+        self.alarms = AlarmEvaluator(self.clock, self.cloudwatch, self.region, ACCOUNT, self.metrics)
         self._deploy()
         self.streams = Streams.from_template(
             self.template, clock=self.clock, dynamodb=self.dynamodb, sqs=self.sqs, invoke=self.lambdas.invoke,
@@ -163,6 +196,23 @@ class Engine:
             self.settle()
         finally:
             self._stack.close()
+
+    def _metric_data_put(self, namespace: str, metric_data: list[dict[str, Any]]) -> None:
+        """Datapoints someone else put into CloudWatch (the AWS CLI against `ddbflow serve`) count for
+        the alarms too; the engine's own batches are in its MetricStore already."""
+        if getattr(self._flushing, "active", False):
+            return
+        for datum in metric_data:
+            if "Value" not in datum:
+                continue  # Values/StatisticValues: DynamoDB publishes single values
+            stamp = datum.get("Timestamp")
+            at = utc_timestamp(stamp) if stamp else self.clock.now()
+            dimensions = [{"Name": d["Name"], "Value": d["Value"]} for d in datum.get("Dimensions", [])]
+            self.metrics.record(namespace, datum["MetricName"], dimensions, at, float(datum["Value"]))
+
+    def _alarms_changed(self) -> None:
+        if hasattr(self, "alarms"):
+            self.alarms.alarms_changed()
 
     def _environment(self) -> dict[str, str]:
         env = {
@@ -301,32 +351,44 @@ class Engine:
 
     def publish(self, flows: list[Flow], *, minutes: int = 1, evaluate: bool = True) -> list[str]:
         """Publish per-minute Sums of every flow as DynamoDB does, advancing the clock a minute at a time
-        and evaluating alarms after each minute; return the executions started."""
+        and evaluating alarms after each minute; return the executions started. The datapoints reach
+        moto's CloudWatch before any execution starts or runs on (or on ``flush_metrics``)."""
         started = []
         for _ in range(minutes):
             # DynamoDB stamps each one-minute Sum at the start of its minute.
             stamp = floor_to_period(self.clock.now(), 60)
-            self.cloudwatch.put_metric_data(
-                Namespace="AWS/DynamoDB",
-                MetricData=[
-                    {
-                        "MetricName": metric,
-                        "Dimensions": flow.target.metric_dimensions(),
-                        "Timestamp": stamp,
-                        "Value": per_second * 60,
-                        "Unit": "Count",
-                    }
-                    for flow in flows
-                    for metric, per_second in (
-                        (CONSUMED_METRIC[flow.dimension], flow.consumed_per_second),
-                        (THROTTLE_METRIC[flow.dimension], flow.throttled_per_second),
-                    )
-                ],
-            )
+            for flow in flows:
+                for metric, per_second in (
+                    (CONSUMED_METRIC[flow.dimension], flow.consumed_per_second),
+                    (THROTTLE_METRIC[flow.dimension], flow.throttled_per_second),
+                ):
+                    self.put_metric(flow.target, metric, stamp, per_second * 60)
             self.clock.advance(60)
             if evaluate:
                 started += self.evaluate_alarms()
         return started
+
+    def put_metric(self, target: Target, metric: str, at: datetime, value: float) -> None:
+        """One AWS/DynamoDB datapoint (Count) of a table or GSI, as DynamoDB publishes it."""
+        datum = {
+            "MetricName": metric,
+            "Dimensions": target.metric_dimensions(),
+            "Timestamp": at,
+            "Value": value,
+            "Unit": "Count",
+        }
+        self.metrics.add("AWS/DynamoDB", datum)
+
+    def flush_metrics(self) -> None:
+        """Send the datapoints published since the last flush to moto's CloudWatch, in batches."""
+        self._flushing.active = True
+        try:
+            for namespace, data in self.metrics.drain().items():
+                for first in range(0, len(data), 1000):  # PutMetricData takes at most 1000 datapoints
+                    batch = data[first : first + 1000]
+                    self.cloudwatch.put_metric_data(Namespace=namespace, MetricData=batch)
+        finally:
+            self._flushing.active = False
 
     def evaluate_alarms(self) -> list[str]:
         """Evaluate every alarm now; return the executions their state changes started."""
@@ -367,8 +429,19 @@ class Engine:
             for e in page["executions"]
         }
 
+    def run_until(self, moment: datetime, *, including: bool = True) -> None:
+        """Driven engine: let engine time run to ``moment`` — sleeping executions wake in order and run
+        on — and stop the clock there (``including``: wake-ups at ``moment`` itself run too, and the
+        clock then stands at ``moment``; otherwise at the last wake-up before it)."""
+        if self.clock.running:
+            self.flush_metrics()
+        self.clock.drive(moment, including=including)
+
     def settle(self) -> list[Execution]:
         """Wait for every running execution of every machine."""
+        if not self.clock.auto_advance:
+            self.flush_metrics()
+            self.clock.drive(None)
         running = [
             e["executionArn"]
             for arn in self.machines.values()
@@ -385,15 +458,22 @@ class Engine:
 
     def _start_once(self, machine_arn: str, name: str, payload: Any) -> str:
         try:
-            return str(
+            arn = str(
                 self.sfn.start_execution(stateMachineArn=machine_arn, name=name, input=json.dumps(payload))[
                     "executionArn"
                 ]
             )
         except self.sfn.exceptions.ExecutionAlreadyExists:
             return f"{machine_arn.replace(':stateMachine:', ':execution:')}:{name}"
+        if not self.clock.auto_advance:
+            self.clock.idle()  # one execution thread at a time: the next one starts when this one sleeps
+        return arn
 
     def wait(self, arn: str, timeout: float = 120.0) -> Execution:
+        """The finished execution; on a driven engine, engine time runs until every execution is done."""
+        if not self.clock.auto_advance:
+            self.flush_metrics()
+            self.clock.drive(None, timeout=timeout)
         deadline = time.monotonic() + timeout
         while (described := self.sfn.describe_execution(executionArn=arn))["status"] not in FINISHED:
             if time.monotonic() > deadline:

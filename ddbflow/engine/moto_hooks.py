@@ -2,12 +2,17 @@
 
 moto 5.2.5 executes ASL but sleeps in real time, never changes a table's status, has no decrease limits,
 does not implement TestEventPattern and cannot be reached through botocore's DynamoDB Streams client. The
-patches and readers below add exactly that; ``tests/integration/test_moto_internals.py`` fails loudly if a
-moto upgrade moves any of them.
+patches and readers below add exactly that, tell the engine when alarms change, and take repeated work
+(parsing, client creation, generic deep copies) out of every execution;
+``tests/integration/test_moto_internals.py`` fails loudly if a moto upgrade moves any of them.
 """
 
+import bisect
+import copy
 import datetime as _datetime
+import functools
 import inspect
+import threading
 import types
 import uuid
 from collections.abc import Callable, Iterator
@@ -17,19 +22,38 @@ from unittest import mock
 
 from moto.cloudwatch.models import CloudWatchBackend
 from moto.core.exceptions import JsonRESTError
+from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.exceptions import ERROR_TYPE_PREFIX
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import StreamShard, Table
 from moto.events.models import EventPattern
+from moto.stepfunctions.parser.asl.component.common.path import result_path
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.common.string import string_expression
 from moto.stepfunctions.parser.asl.component.state import state as asl_state
+from moto.stepfunctions.parser.asl.component.state.exec import execute_state
+from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
+from moto.stepfunctions.parser.asl.eval import environment as asl_environment
+from moto.stepfunctions.parser.asl.eval import states as asl_states
+from moto.stepfunctions.parser.asl.eval.event import event_manager
 from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
+from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
 from .clock import VirtualClock
 
+# The interpreter's modules that deep-copy state data with copy.deepcopy.
+STATE_DATA_COPIERS = (
+    asl_states,
+    string_expression,
+    execute_state,
+    result_path,
+    asl_environment,
+    event_manager,
+)
 INTERNALS: dict[str, tuple[Any, str]] = {
     "Wait state interval": (WaitFunction, "_wait_interval"),
     "Retry interval sleep": (retrier_decl, "time"),
@@ -41,8 +65,20 @@ INTERNALS: dict[str, tuple[Any, str]] = {
     "DynamoDB stream shard": (StreamShard, "add"),
     "execution start": (ExecutionWorker, "start"),
     "execution thread body": (ExecutionWorker, "_execution_logic"),
+    "ASL program of an execution": (ExecutionWorker, "_get_evaluation_entrypoint"),
+    "Lambda client of a Task state": (lambda_eval_utils, "boto_client_for"),
+    "JSONPath parser of InputPath and friends": (json_path, "parse"),
+    "JSONPath parser of ResultPath": (result_path, "parse"),
+    **{f"deep copies of state data in {m.__name__}": (m, "copy") for m in STATE_DATA_COPIERS},
+    "DynamoDB TransactWriteItems": (DynamoDBBackend, "transact_write_items"),
+    "TransactWriteItems' table backups": (dynamodb_models, "copy"),
+    "CloudWatch GetMetricData": (CloudWatchBackend, "get_metric_data"),
+    "CloudWatch datapoints a query scans": (CloudWatchBackend, "get_all_metrics"),
     "CloudWatch PutMetricAlarm": (CloudWatchBackend, "put_metric_alarm"),
+    "CloudWatch PutMetricData": (CloudWatchBackend, "put_metric_data"),
     "StartExecution without a name": (StepFunctionsParserBackend, "start_execution"),
+    "CloudWatch DeleteAlarms": (CloudWatchBackend, "delete_alarms"),
+    "CloudWatch SetAlarmState": (CloudWatchBackend, "set_alarm_state"),
 }
 
 
@@ -76,23 +112,210 @@ class ThroughputHooks:
 
 
 @contextmanager
-def patched_moto(clock: VirtualClock, dynamodb: ThroughputHooks) -> Iterator[None]:
+def patched_moto(
+    clock: VirtualClock,
+    dynamodb: ThroughputHooks,
+    alarms_changed: Callable[[], None],
+    execution_starting: Callable[[], None],
+    metric_data_put: Callable[[str, list[dict[str, Any]]], None],
+) -> Iterator[None]:
+    """``alarms_changed`` is called whenever any CloudWatch alarm is created, changed or deleted;
+    ``execution_starting`` before any execution starts, whoever started it; ``metric_data_put`` with
+    every PutMetricData's namespace and MetricData (as moto parsed them: strings) after moto stored it."""
+    patches = (
+        _patches(clock, dynamodb, execution_starting)
+        + _alarm_patches(alarms_changed)
+        + _metric_put_patches(metric_data_put)
+        + _metric_window_patches()
+        + _transaction_backup_patches()
+    )
     with ExitStack() as stack:
-        for target, attribute, replacement in _patches(clock, dynamodb):
+        for target, attribute, replacement in patches:
             stack.enter_context(mock.patch.object(target, attribute, replacement))
         yield
 
 
-def _patches(clock: VirtualClock, dynamodb: ThroughputHooks) -> list[tuple[Any, str, Any]]:
-    original_update: Callable[..., Table] = DynamoDBBackend.update_table
-    update_signature = inspect.signature(original_update)
-    original_describe: Callable[..., dict[str, Any]] = Table.describe
+def _transaction_backup_patches() -> list[tuple[Any, str, Any]]:
+    """TransactWriteItems backs up every table it touches with copy.deepcopy, to put back if the
+    transaction fails: O(all items) per call, ~100 ms once the control table holds a month of decisions.
+    The backup copies only the items the transaction names (the rest it cannot change); the same
+    rollback. A table with a stream (whose records a rollback would also drop) gets the full copy."""
+    original: Callable[..., Any] = DynamoDBBackend.transact_write_items
+    touched = threading.local()
+
+    def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> Any:
+        touched.keys = _transaction_keys(self, transact_items)
+        try:
+            return original(self, transact_items)
+        finally:
+            touched.keys = None
+
+    def backup(value: Any, memo: Any = None) -> Any:
+        keys = (getattr(touched, "keys", None) or {}).get(getattr(value, "name", None))
+        if not isinstance(value, Table) or value.stream_shard is not None or not keys:
+            return copy.deepcopy(value, memo)
+        if not all(key.get(value.hash_key_attr) for key in keys):
+            return copy.deepcopy(value, memo)  # a malformed request: moto reports it
+        return _items_backup(value, keys)
+
+    return [
+        (DynamoDBBackend, "transact_write_items", transact_write_items),
+        (dynamodb_models, "copy", types.SimpleNamespace(deepcopy=backup)),
+    ]
+
+
+def _transaction_keys(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The key of every item a transaction names, by table."""
+    keys: dict[str, list[dict[str, Any]]] = {}
+    for item in transact_items:
+        _, operation = next(iter(item.items()))
+        table = backend.tables.get(operation.get("TableName"))
+        if table is not None:
+            named = (table.hash_key_attr, table.range_key_attr)
+            key = operation.get("Key") or {n: operation.get("Item", {}).get(n) for n in named if n}
+            keys.setdefault(table.name, []).append(key)
+    return keys
+
+
+def _items_backup(table: Table, keys: list[dict[str, Any]]) -> Table:
+    """A copy of the table sharing every item but the named ones, which are deep copies."""
+    snapshot = copy.copy(table)
+    snapshot.items = type(table.items)(dict)
+    snapshot.items.update({h: dict(r) if table.has_range_key else r for h, r in table.items.items()})
+    for key in keys:
+        hash_value = DynamoType(key[table.hash_key_attr])
+        if table.range_key_attr:
+            bucket = snapshot.items.get(hash_value)
+            range_value = DynamoType(key.get(table.range_key_attr) or {"NULL": True})
+            if bucket is not None and range_value in bucket:
+                bucket[range_value] = copy.deepcopy(bucket[range_value])
+        elif hash_value in snapshot.items:
+            snapshot.items[hash_value] = copy.deepcopy(snapshot.items[hash_value])
+    return snapshot
+
+
+class _TimeIndex:
+    """Timestamps of moto's append-only list of datapoints, extended as it grows; usable for bisection
+    while the datapoints arrived in time order (the engine publishes them so)."""
+
+    def __init__(self) -> None:
+        self.data: list[Any] | None = None
+        self.times: list[_datetime.datetime] = []
+        self.ordered = True
+
+    def between(
+        self, data: list[Any], start: _datetime.datetime, end: _datetime.datetime
+    ) -> list[Any] | None:
+        """The datapoints with start ≤ timestamp ≤ end, or None if the list is not in time order."""
+        if data is not self.data or len(data) < len(self.times):
+            self.data, self.times, self.ordered = data, [], True
+        for datum in data[len(self.times) :]:
+            if self.times and datum.timestamp < self.times[-1]:
+                self.ordered = False
+            self.times.append(datum.timestamp)
+        if not self.ordered:
+            return None
+        return data[bisect.bisect_left(self.times, start) : bisect.bisect_right(self.times, end)]
+
+
+def _metric_window_patches() -> list[tuple[Any, str, Any]]:
+    """GetMetricData filters every datapoint ever put by time, on every call: O(all data), 20 ms a call
+    after 30 simulated days. It gets the datapoints of its own time window instead (a superset of what
+    its filter keeps, found by bisection); all of them whenever they are not in time order."""
+    original_query: Callable[..., Any] = CloudWatchBackend.get_metric_data
+    original_all: Callable[..., Any] = CloudWatchBackend.get_all_metrics
+    window = threading.local()
+    indexes: dict[int, _TimeIndex] = {}
+    lock = threading.Lock()
+
+    def get_metric_data(
+        self: CloudWatchBackend, queries: Any, start_time: Any, end_time: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        window.bounds = (start_time.replace(microsecond=0), end_time)
+        try:
+            return original_query(self, queries, start_time, end_time, *args, **kwargs)
+        finally:
+            window.bounds = None
+
+    def get_all_metrics(self: CloudWatchBackend) -> Any:
+        bounds = getattr(window, "bounds", None)
+        if bounds is None:
+            return original_all(self)
+        with lock:
+            in_window = indexes.setdefault(id(self), _TimeIndex()).between(self.metric_data, *bounds)
+        if in_window is None:
+            return original_all(self)
+        return in_window + self.aws_metric_data
+
+    return [
+        (CloudWatchBackend, "get_metric_data", get_metric_data),
+        (CloudWatchBackend, "get_all_metrics", get_all_metrics),
+    ]
+
+
+def _alarm_patches(alarms_changed: Callable[[], None]) -> list[tuple[Any, str, Any]]:
+    """Every alarm change is announced (the evaluator re-reads definitions only then), and alarm state
+    behaves as in CloudWatch: a new alarm starts INSUFFICIENT_DATA; "when you update an existing alarm,
+    its state is left unchanged". moto starts every put, new or not, at OK."""
+    original_put: Callable[..., Any] = CloudWatchBackend.put_metric_alarm
+    put_signature = inspect.signature(original_put)
+
+    def put_metric_alarm(self: CloudWatchBackend, *args: Any, **kwargs: Any) -> Any:
+        existing = self.alarms.get(put_signature.bind(self, *args, **kwargs).arguments["name"])
+        alarm = original_put(self, *args, **kwargs)
+        if existing is None:
+            alarm.state_value = "INSUFFICIENT_DATA"
+        else:
+            alarm.history = existing.history
+            for kept in ("state_value", "state_reason", "state_reason_data", "state_updated_timestamp"):
+                setattr(alarm, kept, getattr(existing, kept))
+        return alarm
+
+    def notifying(original: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(original)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return original(*args, **kwargs)
+            finally:
+                alarms_changed()
+
+        return call
+
+    return [
+        (CloudWatchBackend, "put_metric_alarm", notifying(put_metric_alarm)),
+        *[
+            (CloudWatchBackend, name, notifying(getattr(CloudWatchBackend, name)))
+            for name in ("delete_alarms", "set_alarm_state")
+        ],
+    ]
+
+
+def _metric_put_patches(
+    metric_data_put: Callable[[str, list[dict[str, Any]]], None],
+) -> list[tuple[Any, str, Any]]:
+    original: Callable[..., None] = CloudWatchBackend.put_metric_data
+
+    def put_metric_data(self: CloudWatchBackend, namespace: str, metric_data: list[dict[str, Any]]) -> None:
+        original(self, namespace, metric_data)
+        metric_data_put(namespace, metric_data)
+
+    return [(CloudWatchBackend, "put_metric_data", put_metric_data)]
+
+
+def _patches(
+    clock: VirtualClock, dynamodb: ThroughputHooks, execution_starting: Callable[[], None]
+) -> list[tuple[Any, str, Any]]:
+    return _clock_patches(clock, execution_starting) + _interpreter_patches() + _dynamodb_patches(dynamodb)
+
+
+def _clock_patches(clock: VirtualClock, execution_starting: Callable[[], None]) -> list[tuple[Any, str, Any]]:
     original_start: Callable[[ExecutionWorker], None] = ExecutionWorker.start
     original_logic: Callable[[ExecutionWorker], None] = ExecutionWorker._execution_logic
     original_start_execution: Callable[..., Any] = StepFunctionsParserBackend.start_execution
 
     # The clock counts running executions so it moves only when all of them are asleep.
     def start(self: ExecutionWorker) -> None:
+        execution_starting()
         clock.execution_started()
         original_start(self)
 
@@ -121,6 +344,56 @@ def _patches(clock: VirtualClock, dynamodb: ThroughputHooks) -> list[tuple[Any, 
         def now(cls, tz: Any = None) -> "ClockDatetime":
             return clock.now().astimezone(tz)  # type: ignore[return-value]
 
+    return [
+        (WaitFunction, "_wait_interval", wait_interval),
+        (retrier_decl, "time", types.SimpleNamespace(sleep=clock.sleep)),
+        (EventManager, "_get_current_timestamp", staticmethod(event_time)),
+        (asl_state, "datetime", types.SimpleNamespace(datetime=ClockDatetime, timezone=_datetime.timezone)),
+        (ExecutionWorker, "start", start),
+        (ExecutionWorker, "_execution_logic", execution_logic),
+        (StepFunctionsParserBackend, "start_execution", start_execution),
+    ]
+
+
+def _interpreter_patches() -> list[tuple[Any, str, Any]]:
+    """Speed only: the same ASL semantics with less repeated work per execution."""
+    original_entrypoint: Callable[[ExecutionWorker], Any] = ExecutionWorker._get_evaluation_entrypoint
+    original_client_for: Callable[..., Any] = lambda_eval_utils.boto_client_for
+    # The parsed program is immutable (every execution's state lives in its Environment): parse each
+    # definition once instead of once per execution (ANTLR, ~80 ms for scale_up.asl.json).
+    programs: dict[str, Any] = {}
+    clients: dict[tuple[str, str], Any] = {}
+
+    def evaluation_entrypoint(self: ExecutionWorker) -> Any:
+        definition = self._evaluation_details.state_machine_details.definition
+        if definition not in programs:
+            programs[definition] = original_entrypoint(self)
+        return programs[definition]
+
+    # A Lambda Task state builds a new boto3 client per invoke (~10 ms); one per region does the same.
+    def lambda_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+        if (region, service) not in clients:
+            clients[(region, service)] = original_client_for(region, service, state_credentials)
+        return clients[(region, service)]
+
+    return [
+        (ExecutionWorker, "_get_evaluation_entrypoint", evaluation_entrypoint),
+        (lambda_eval_utils, "boto_client_for", lambda_client_for),
+        # jsonpath_ng builds a new PLY parser for every parse (~2 ms); its expressions are immutable.
+        (json_path, "parse", functools.lru_cache(maxsize=None)(json_path.parse)),
+        (result_path, "parse", functools.lru_cache(maxsize=None)(result_path.parse)),
+    ] + [
+        # The interpreter deep-copies state data (JSON) at every step; copy.deepcopy is ~5× slower for it.
+        (module, "copy", types.SimpleNamespace(deepcopy=json_deepcopy))
+        for module in STATE_DATA_COPIERS
+    ]
+
+
+def _dynamodb_patches(dynamodb: ThroughputHooks) -> list[tuple[Any, str, Any]]:
+    original_update: Callable[..., Table] = DynamoDBBackend.update_table
+    update_signature = inspect.signature(original_update)
+    original_describe: Callable[..., dict[str, Any]] = Table.describe
+
     def update_table(self: DynamoDBBackend, name: str, *args: Any, **kwargs: Any) -> Table:
         table = self.get_table(name)
         request = update_signature.bind(self, name, *args, **kwargs).arguments
@@ -138,39 +411,22 @@ def _patches(clock: VirtualClock, dynamodb: ThroughputHooks) -> list[tuple[Any, 
         dynamodb.decorate(self, result[base_key])
         return result
 
-    return [
-        *_cloudwatch_patches(),
-        (WaitFunction, "_wait_interval", wait_interval),
-        (retrier_decl, "time", types.SimpleNamespace(sleep=clock.sleep)),
-        (EventManager, "_get_current_timestamp", staticmethod(event_time)),
-        (asl_state, "datetime", types.SimpleNamespace(datetime=ClockDatetime, timezone=_datetime.timezone)),
-        (ExecutionWorker, "start", start),
-        (ExecutionWorker, "_execution_logic", execution_logic),
-        (StepFunctionsParserBackend, "start_execution", start_execution),
-        (DynamoDBBackend, "update_table", update_table),
-        (Table, "describe", describe),
-    ]
+    return [(DynamoDBBackend, "update_table", update_table), (Table, "describe", describe)]
 
 
-def _cloudwatch_patches() -> list[tuple[Any, str, Any]]:
-    original_put_alarm: Callable[..., Any] = CloudWatchBackend.put_metric_alarm
-    put_alarm_signature = inspect.signature(original_put_alarm)
+ATOMIC = (str, int, float, bool, type(None), _datetime.datetime)
 
-    # AWS: a new alarm starts INSUFFICIENT_DATA; "when you update an existing alarm, its state is left
-    # unchanged". moto starts every put, new or not, at OK.
-    def put_metric_alarm(self: CloudWatchBackend, *args: Any, **kwargs: Any) -> Any:
-        name = put_alarm_signature.bind(self, *args, **kwargs).arguments["name"]
-        existing = self.alarms.get(name)
-        alarm = original_put_alarm(self, *args, **kwargs)
-        if existing is None:
-            alarm.state_value = "INSUFFICIENT_DATA"
-        else:
-            alarm.history = existing.history
-            for kept in ("state_value", "state_reason", "state_reason_data", "state_updated_timestamp"):
-                setattr(alarm, kept, getattr(existing, kept))
-        return alarm
 
-    return [(CloudWatchBackend, "put_metric_alarm", put_metric_alarm)]
+def json_deepcopy(value: Any, memo: Any = None) -> Any:
+    """copy.deepcopy for JSON-shaped data (dicts, lists, scalars); anything else goes to copy.deepcopy."""
+    kind = type(value)
+    if kind is dict:
+        return {key: json_deepcopy(item) for key, item in value.items()}
+    if kind is list:
+        return [json_deepcopy(item) for item in value]
+    if kind in ATOMIC:
+        return value
+    return copy.deepcopy(value, memo)
 
 
 class Refusal(Exception):

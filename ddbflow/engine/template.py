@@ -25,7 +25,7 @@ class StateMachine:
     definition_path: Path
     substitutions: dict[str, Any]
     event_patterns: list[dict[str, Any]] = field(default_factory=list)
-    schedules: list[Any] = field(default_factory=list)  # ScheduleExpression values, unresolved
+    schedules: list[Any] = field(default_factory=list)  # Schedule events' expressions (may be a Ref)
 
 
 @dataclass(frozen=True)

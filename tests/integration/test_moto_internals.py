@@ -1,11 +1,19 @@
 """The engine reaches into moto in one module (ddbflow/engine/moto_hooks.py). If a moto upgrade moves
 any of it, these fail loudly instead of the engine silently sleeping in real time."""
 
+import copy
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from unittest import mock
+
+import pytest
+from botocore.exceptions import ClientError
+from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 
 from ddbflow.engine import Engine
-from ddbflow.engine.moto_hooks import missing_internals
+from ddbflow.engine.moto_hooks import json_deepcopy, missing_internals
+from ddbflow_lambda.core.target import Target
 
 
 def test_every_patched_moto_internal_still_exists() -> None:
@@ -67,3 +75,138 @@ def test_alarms_start_insufficient_data_and_keep_their_state_when_updated() -> N
         engine.cloudwatch.put_metric_alarm(**{**alarm, "Threshold": 200.0})
         updated = engine.alarm(alarm["AlarmName"])
     assert (updated["StateValue"], updated["Threshold"]) == ("ALARM", 200.0)  # moto alone resets it to OK
+
+
+def test_each_definition_is_parsed_once_however_many_executions() -> None:
+    definition = {
+        "StartAt": "Done",
+        "States": {"Done": {"Type": "Pass", "Result": {"ok": True}, "End": True}},
+    }
+    with Engine() as engine:
+        engine.machines["probe"] = engine.sfn.create_state_machine(
+            name="probe", definition=json.dumps(definition), roleArn="arn:aws:iam::123456789012:role/probe"
+        )["stateMachineArn"]
+        with mock.patch.object(
+            AmazonStateLanguageParser, "parse", wraps=AmazonStateLanguageParser.parse
+        ) as parse:
+            results = [engine.run("probe", {"n": n}) for n in range(3)]
+    assert [r.output for r in results] == [{"ok": True}] * 3
+    assert parse.call_count == 1
+
+
+def test_state_data_copies_are_deep_and_equal() -> None:
+    data = {"a": [1, {"b": "c", "when": datetime(2030, 1, 1, tzinfo=UTC)}], "n": None, "t": (1, [2])}
+    copied = json_deepcopy(data)
+    assert copied == data == copy.deepcopy(data)
+    copied["a"][1]["b"] = "changed"
+    copied["t"][1].append(3)
+    assert data["a"][1]["b"] == "c" and data["t"] == (1, [2])
+
+
+def test_alarm_changes_reach_the_evaluator() -> None:
+    with Engine() as engine:
+        engine.cloudwatch.put_metric_alarm(**PROBE_ALARM, Threshold=100.0)
+        assert [a["Threshold"] for a in engine.alarms.alarms()] == [100.0]
+        engine.cloudwatch.put_metric_alarm(**PROBE_ALARM, Threshold=50.0)  # as a handler would
+        assert [a["Threshold"] for a in engine.alarms.alarms()] == [50.0]
+        engine.cloudwatch.set_alarm_state(AlarmName="probe", StateValue="ALARM", StateReason="test")
+        assert [a["StateValue"] for a in engine.alarms.alarms()] == ["ALARM"]
+        engine.cloudwatch.delete_alarms(AlarmNames=["probe"])
+        assert engine.alarms.alarms() == []
+
+
+PROBE_ALARM: dict[str, Any] = {
+    "AlarmName": "probe",
+    "Namespace": "AWS/DynamoDB",
+    "MetricName": "ConsumedReadCapacityUnits",
+    "Dimensions": [{"Name": "TableName", "Value": "probe"}],
+    "Statistic": "Sum",
+    "Period": 60,
+    "EvaluationPeriods": 2,
+    "ComparisonOperator": "GreaterThanThreshold",
+}
+
+
+def test_get_metric_data_sees_its_window_in_or_out_of_time_order() -> None:
+    start = datetime(2026, 11, 23, tzinfo=UTC)
+    target = Target("probe")
+    with Engine(start=start, driven=True) as engine:
+        for minute in range(180):
+            engine.put_metric(target, "ConsumedReadCapacityUnits", start + timedelta(minutes=minute), minute)
+        engine.flush_metrics()
+        window = (start + timedelta(minutes=60), start + timedelta(minutes=70))
+        assert sums(engine, target, *window) == [float(m) for m in range(60, 70)]
+        # a late datapoint for an earlier minute: the list is no longer in time order
+        engine.put_metric(target, "ConsumedReadCapacityUnits", start + timedelta(minutes=65), 1000.0)
+        engine.flush_metrics()
+        assert sums(engine, target, *window) == [float(m) + (1000 if m == 65 else 0) for m in range(60, 70)]
+        assert sums(engine, target, start + timedelta(minutes=170), start + timedelta(minutes=200)) == [
+            float(m) for m in range(170, 180)
+        ]
+
+
+def sums(engine: Engine, target: Target, start: datetime, end: datetime) -> list[float]:
+    query = {
+        "Id": "consumed",
+        "MetricStat": {
+            "Metric": {
+                "Namespace": "AWS/DynamoDB",
+                "MetricName": "ConsumedReadCapacityUnits",
+                "Dimensions": target.metric_dimensions(),
+            },
+            "Period": 60,
+            "Stat": "Sum",
+        },
+    }
+    result = engine.cloudwatch.get_metric_data(
+        MetricDataQueries=[query], StartTime=start, EndTime=end, ScanBy="TimestampAscending"
+    )
+    return list(result["MetricDataResults"][0]["Values"])
+
+
+def test_a_failed_transaction_rolls_back_only_what_it_changed() -> None:
+    def item(pk: str, sk: str, value: str) -> dict[str, Any]:
+        return {"pk": {"S": pk}, "sk": {"S": sk}, "value": {"S": value}}
+
+    with Engine() as engine:
+        table = engine.names["ControlTable"]
+        for n in range(50):
+            engine.dynamodb.put_item(TableName=table, Item=item("log", f"{n:03d}", "old"))
+        engine.dynamodb.put_item(TableName=table, Item=item("lease", "x", "held"))
+        with pytest.raises(ClientError, match="TransactionCanceled"):
+            engine.dynamodb.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": table, "Item": item("log", "007", "new")}},
+                    {
+                        "Update": {
+                            "TableName": table,
+                            "Key": {"pk": {"S": "log"}, "sk": {"S": "010"}},
+                            "UpdateExpression": "SET #v = :v",
+                            "ExpressionAttributeNames": {"#v": "value"},
+                            "ExpressionAttributeValues": {":v": {"S": "new"}},
+                        }
+                    },
+                    {
+                        "ConditionCheck": {
+                            "TableName": table,
+                            "Key": {"pk": {"S": "lease"}, "sk": {"S": "x"}},
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                ]
+            )
+        values = {
+            i["sk"]["S"]: i["value"]["S"]
+            for i in engine.dynamodb.query(
+                TableName=table,
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": "log"}},
+            )["Items"]
+        }
+        assert values == {f"{n:03d}": "old" for n in range(50)}
+        engine.dynamodb.transact_write_items(
+            TransactItems=[{"Put": {"TableName": table, "Item": item("log", "007", "new")}}]
+        )
+        assert engine.dynamodb.get_item(TableName=table, Key={"pk": {"S": "log"}, "sk": {"S": "007"}})[
+            "Item"
+        ]["value"] == {"S": "new"}

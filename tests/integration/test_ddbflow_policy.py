@@ -1,0 +1,78 @@
+"""The `ddbflow` policy: the real state machines on a driven engine, fed minute by minute by a minimal
+stand-alone loop (served = min(demand, capacity), the rest throttled; no burst credit)."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from ddbflow.sim.ddbflow_policy import TABLE, DdbflowPolicy
+from ddbflow.sim.policy import Counts, Minute
+from ddbflow_lambda.core.budget import decrease_allowed
+
+START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+MIN, MAX = 5, 2000
+
+
+@dataclass
+class Run:
+    capacities: list[float]
+    counts: Counts
+    changes: list[tuple[datetime, int]]  # (UpdateTable time, new read capacity)
+
+
+def simulate(demand: list[float], capacity: int) -> Run:
+    policy = DdbflowPolicy(MIN, MAX)
+    policy.begin(START, capacity)
+    capacities = []
+    for index, wanted in enumerate(demand):
+        at = START + timedelta(minutes=index)
+        provisioned = policy.capacity_at(at)
+        served = min(wanted, provisioned)
+        throttled = (wanted - served) * 60
+        policy.observe(Minute(index, at, wanted, provisioned, served * 60, throttled, throttled))
+        capacities.append(provisioned)
+    assert policy.engine is not None
+    changes = [
+        (at, parts[None]["ReadCapacityUnits"])
+        for table, at, parts in policy.engine.dynamodb_model.changes
+        if table == TABLE.table
+    ]
+    return Run(capacities, policy.finish(), changes)
+
+
+def test_a_fourfold_step_is_served_within_three_minutes() -> None:
+    run = simulate([100.0] * 10 + [400.0] * 20, capacity=150)
+    # The alarm needs 2 of 2 one-minute periods above 70 %: ALARM at the end of minute 11, the table is
+    # ACTIVE 30 s later, so minute 13 runs on the new capacity.
+    assert run.capacities[12] == 150
+    assert run.capacities[13] >= 400
+    assert all(MIN <= c <= MAX for c in run.capacities)
+    assert run.counts.update_calls == len(run.changes) >= 1
+    assert run.counts.decreases == 0
+
+
+def test_a_drop_is_decreased_by_the_scheduled_machine_within_the_budget() -> None:
+    run = simulate([400.0] * 20 + [40.0] * 150, capacity=600)
+    decreases = [
+        (at, new)
+        for (at, new), (_, old) in zip(run.changes, [(START, 600), *run.changes[:-1]], strict=True)
+        if new < old
+    ]
+    assert run.counts.decreases == len(decreases) >= 1
+    first_at, first_to = decreases[0]
+    # Only the scale-down machine decreases, and it runs on the template's rate(15 minutes) schedule.
+    assert (first_at - START) % timedelta(minutes=15) == timedelta(0)
+    # Not while the look-back window (60 min) still holds the 400/s peak.
+    assert first_at >= START + timedelta(minutes=20 + 60)
+    assert MIN <= first_to < 600 and first_to >= 40 / 0.7
+    assert run.capacities[-1] == first_to or run.capacities[-1] < first_to
+    for index, (at, _) in enumerate(decreases):
+        earlier = [t for t, _ in decreases[:index] if t.date() == at.date()]
+        assert decrease_allowed(len(earlier), earlier[-1] if earlier else None, at)
+
+
+def test_the_same_trace_gives_the_same_capacities() -> None:
+    demand = [100.0] * 5 + [300.0] * 10 + [30.0] * 60 + [250.0] * 10
+    first, second = simulate(demand, capacity=120), simulate(demand, capacity=120)
+    assert first.capacities == second.capacities
+    assert first.counts == second.counts
+    assert first.changes == second.changes
