@@ -58,6 +58,7 @@ class LambdaRuntime:
         # Called before a handler runs: raise to fail the invocation, return True to report a timeout
         # after the handler ran (its effects landed).
         self.fault: Callable[[str, Any], bool | None] | None = None
+        self.after_invoke: Callable[[], None] | None = None  # called after every invocation
         self._handlers: dict[str, Handler] = {}
         self._running = threading.local()  # the function this thread is running, if any
         self._import_lock = threading.Lock()
@@ -101,6 +102,8 @@ class LambdaRuntime:
             )
         finally:
             self._running.name = None
+            if self.after_invoke:
+                self.after_invoke()
         if times_out:
             self.invocations.append(Invocation(name, event, TIMEOUT_ERROR))
             message = f"Task timed out after {TIMEOUT_SECONDS:.2f} seconds"
