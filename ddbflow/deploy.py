@@ -9,12 +9,11 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ddbflow_lambda.core.alarms import alarm_definition
-from ddbflow_lambda.core.config import managed_targets, resolve_policy
+from ddbflow_lambda.core.alarms import target_alarms
+from ddbflow_lambda.core.config import managed_targets
 from ddbflow_lambda.core.control_keys import CONFIG_KEY
 from ddbflow_lambda.core.errors import TableNotFound, TableNotProvisioned
 from ddbflow_lambda.core.table import throughput_state
-from ddbflow_lambda.core.target import DIMENSIONS
 
 from .engine.template import Template
 from .validate import config_problems
@@ -55,11 +54,8 @@ def arm_alarms(config: dict[str, Any], actions: list[str], region: str | None = 
     for target in managed_targets(config):
         try:
             description = dynamodb.describe_table(TableName=target.table)["Table"]
-            capacity = throughput_state(description, target)
             names = []
-            for dimension in DIMENSIONS:
-                policy = resolve_policy(config, target, dimension)
-                definition = alarm_definition(target, dimension, capacity[dimension], policy, actions)
+            for definition in target_alarms(config, target, throughput_state(description, target), actions):
                 cloudwatch.put_metric_alarm(**definition)
                 names.append(definition["AlarmName"])
         except ClientError as exc:

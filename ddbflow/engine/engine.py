@@ -22,12 +22,12 @@ from moto import mock_aws
 
 from ddbflow_lambda import aws as handler_aws
 from ddbflow_lambda import observability as handler_observability
-from ddbflow_lambda.core.alarms import alarm_definition
-from ddbflow_lambda.core.config import managed_targets, resolve_policy, validate_config
+from ddbflow_lambda.core.alarms import target_alarms
+from ddbflow_lambda.core.config import managed_targets, validate_config
 from ddbflow_lambda.core.control_keys import CONFIG_KEY
 from ddbflow_lambda.core.naming import execution_name
 from ddbflow_lambda.core.table import throughput_state
-from ddbflow_lambda.core.target import CONSUMED_METRIC, DIMENSIONS, THROTTLE_METRIC, Dimension, Target
+from ddbflow_lambda.core.target import CONSUMED_METRIC, THROTTLE_METRIC, Dimension, Target
 
 from .alarms import AlarmEvaluator, MetricStore, floor_to_period
 from .clock import VirtualClock
@@ -342,10 +342,7 @@ class Engine:
         """Create the scale-up alarm of every managed target and dimension at its current capacity."""
         names = []
         for target in managed_targets(self.config):
-            current = self.capacity(target)
-            for dimension in DIMENSIONS:
-                policy = resolve_policy(self.config, target, dimension)
-                definition = alarm_definition(target, dimension, current[dimension], policy, [])
+            for definition in target_alarms(self.config, target, self.capacity(target), []):
                 self.cloudwatch.put_metric_alarm(**definition)
                 names.append(definition["AlarmName"])
         return names

@@ -3,8 +3,8 @@
 from typing import Any
 
 from .capacity import alarm_threshold
-from .config import Policy
-from .target import CONSUMED_METRIC, Dimension, Target
+from .config import Policy, resolve_policy
+from .target import CONSUMED_METRIC, DIMENSIONS, Dimension, Target
 
 ALARM_PREFIX = "ddbflow-"
 
@@ -38,3 +38,16 @@ def alarm_definition(
         "ActionsEnabled": bool(actions),
         "AlarmActions": actions,
     }
+
+
+def target_alarms(
+    config: dict[str, Any], target: Target, capacity: dict[str, Any], actions: list[str]
+) -> list[dict[str, Any]]:
+    """PutMetricAlarm kwargs for both dimensions of a managed table or GSI at its current capacity
+    (``throughput_state``), as the config's policies set them."""
+    return [
+        alarm_definition(
+            target, dimension, int(capacity[dimension]), resolve_policy(config, target, dimension), actions
+        )
+        for dimension in DIMENSIONS
+    ]
