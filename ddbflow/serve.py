@@ -177,17 +177,24 @@ def refuse_taken_port(port: int) -> None:
 
 
 def serve_forever(
-    console: Console, port: int, config: dict[str, Any], world: dict[str, Any], *, verbose: bool = False
+    console: Console,
+    port: int,
+    config: dict[str, Any],
+    world: dict[str, Any],
+    *,
+    verbose: bool = False,
+    at: datetime | None = None,
 ) -> int:
-    """`ddbflow serve`: seed the local world, serve until Ctrl-C; the exit status."""
+    """`ddbflow serve`: seed the local world, serve until Ctrl-C; the exit status. Engine time starts at
+    ``at`` (default: the wall clock) and runs with the wall clock from there."""
     began = time.perf_counter()
     try:
         refuse_taken_port(port)
     except OSError as exc:
         console.print(f"[red]{exc}[/red]")
         return 2
-    # The seeded traffic fills the minutes before now, so engine time starts at the wall clock.
-    start = datetime.now(UTC) - timedelta(minutes=world.get("traffic_minutes", 2))
+    # The seeded traffic fills the minutes before the start, so the server starts at ``at`` itself.
+    start = (at or datetime.now(UTC)) - timedelta(minutes=world.get("traffic_minutes", 2))
     with Engine(start=start, log_level="INFO" if verbose else "WARNING") as engine:
         seed(engine, config, world)
         with Server(engine, port, on_finished=lambda f: _print_finished(console, f)) as server:

@@ -11,6 +11,10 @@ from ddbflow.world import CONFIG, WORLD, read_json, seed
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 TUESDAY_1400 = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
 MONDAY_0830 = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
+# Every engine in the tests starts at a fixed instant, so results do not depend on the hour they run
+# (config/example.json's weekday pre-warm window, the UTC day's decrease budget). AT is the same for the CLI.
+FIXED_START = TUESDAY_1400
+AT = "2026-11-24T14:00:00Z"
 
 
 def load_event(name: str) -> Any:

@@ -12,6 +12,7 @@ from ddbflow.cli import app
 from ddbflow.engine import Engine
 from ddbflow_lambda.core.config import validate_config
 from ddbflow_lambda.core.errors import InvalidConfig
+from helpers import AT
 
 CORPUS = Path(__file__).resolve().parents[1] / "bad_inputs"
 EXPECTED: dict[str, dict[str, Any]] = json.loads((CORPUS / "expected.json").read_text())
@@ -68,6 +69,6 @@ def test_invalid_config_names_the_field(case: str) -> None:
 
 @pytest.mark.parametrize("case", sorted(p for p, e in EXPECTED.items() if "invalid_json" in e))
 def test_invalid_json_is_refused_before_anything_starts(case: str) -> None:
-    result = CliRunner().invoke(app, ["run", case.split("/")[0], "--input", str(CORPUS / case)])
+    result = CliRunner().invoke(app, ["run", case.split("/")[0], "--input", str(CORPUS / case), "--at", AT])
     assert result.exit_code == 2
     assert "is not valid JSON" in result.output

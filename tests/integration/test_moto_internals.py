@@ -14,6 +14,7 @@ from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguagePa
 from ddbflow.engine import Engine
 from ddbflow.engine.moto_hooks import json_deepcopy, missing_internals
 from ddbflow_lambda.core.target import Target
+from helpers import FIXED_START
 
 
 def test_every_patched_moto_internal_still_exists() -> None:
@@ -66,7 +67,7 @@ def test_alarms_start_insufficient_data_and_keep_their_state_when_updated() -> N
         "Threshold": 100.0,
         "ComparisonOperator": "GreaterThanThreshold",
     }
-    with Engine() as engine:
+    with Engine(start=FIXED_START) as engine:
         engine.cloudwatch.put_metric_alarm(**alarm)
         assert engine.alarm(alarm["AlarmName"])["StateValue"] == "INSUFFICIENT_DATA"  # as AWS creates it
         engine.cloudwatch.set_alarm_state(
@@ -82,7 +83,7 @@ def test_each_definition_is_parsed_once_however_many_executions() -> None:
         "StartAt": "Done",
         "States": {"Done": {"Type": "Pass", "Result": {"ok": True}, "End": True}},
     }
-    with Engine() as engine:
+    with Engine(start=FIXED_START) as engine:
         engine.machines["probe"] = engine.sfn.create_state_machine(
             name="probe", definition=json.dumps(definition), roleArn="arn:aws:iam::123456789012:role/probe"
         )["stateMachineArn"]
@@ -104,7 +105,7 @@ def test_state_data_copies_are_deep_and_equal() -> None:
 
 
 def test_alarm_changes_reach_the_evaluator() -> None:
-    with Engine() as engine:
+    with Engine(start=FIXED_START) as engine:
         engine.cloudwatch.put_metric_alarm(**PROBE_ALARM, Threshold=100.0)
         assert [a["Threshold"] for a in engine.alarms.alarms()] == [100.0]
         engine.cloudwatch.put_metric_alarm(**PROBE_ALARM, Threshold=50.0)  # as a handler would
@@ -168,7 +169,7 @@ def test_a_failed_transaction_rolls_back_only_what_it_changed() -> None:
     def item(pk: str, sk: str, value: str) -> dict[str, Any]:
         return {"pk": {"S": pk}, "sk": {"S": sk}, "value": {"S": value}}
 
-    with Engine() as engine:
+    with Engine(start=FIXED_START) as engine:
         table = engine.names["ControlTable"]
         for n in range(50):
             engine.dynamodb.put_item(TableName=table, Item=item("log", f"{n:03d}", "old"))

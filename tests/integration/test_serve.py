@@ -20,6 +20,7 @@ import pytest
 from ddbflow.engine import Engine, Execution, Flow
 from ddbflow.serve import Finished, Server
 from ddbflow_lambda.core.target import Target
+from helpers import AT
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -47,8 +48,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [str(BIN / "ddbflow"), "serve", "--port", "0"], cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT,
-            env=_env(),
+            [str(BIN / "ddbflow"), "serve", "--port", "0", "--at", AT], cwd=ROOT, stdout=sink,
+            stderr=subprocess.STDOUT, env=_env(),
         )  # fmt: skip
     while "Ctrl-C stops." not in log.read_text():
         assert process.poll() is None, f"ddbflow serve exited {process.returncode}:\n{log.read_text()}"

@@ -76,3 +76,32 @@ def test_last_decrease_of_the_day_is_kept_for_a_big_drop() -> None:
     last_hour = late - timedelta(hours=1)
     assert target_plan(small, keep, 26, last_hour, now=late)["action"] == "skip"
     assert target_plan(big, keep, 26, last_hour, now=late)["action"] == "decrease"
+
+
+def test_read_down_and_write_up_in_one_update_is_rebalanced_not_decreased() -> None:
+    # GIVEN read idle and a weekday pre-warm window above write's current capacity
+    prewarm = Policy(min_capacity=5, schedules=(PREWARM,))
+    read = plan_dimension("read", 100, 1.0, POLICY, 0, MONDAY_0830)
+    write = plan_dimension("write", 146, 1.0, prewarm, 0, MONDAY_0830)
+    # WHEN they are planned together
+    plan = plan_target("orders", {"read": read, "write": write}, {"read": POLICY, "write": prewarm}, 0, None,
+                       MONDAY_0830)  # fmt: skip
+    # THEN the update lowers read (it spends a decrease) and raises write, and says both
+    assert (plan["action"], plan["outcome"]) == ("decrease", "rebalanced")
+    assert plan["throughput"] == {"read": 5, "write": 500}
+    assert plan["summary"].startswith("orders rebalanced: RCU 100 → 5 (peak 1.0/s in 30 min); WCU 146 → 500")
+    assert (
+        "RCU down, WCU up in one update (net +259 units); it uses a decrease: 18 decreases left"
+        in (plan["summary"])
+    )
+    assert "decreased" not in plan["summary"] and "saves" not in plan["summary"]
+
+
+def test_each_plan_names_its_outcome() -> None:
+    down = plan_dimension("read", 100, 1.0, POLICY, 0, MONDAY_0830)
+    keep = plan_dimension("write", 5, 1.0, POLICY, 0, MONDAY_0830)
+    up = plan_dimension("write", 100, 1.0, Policy(min_capacity=5, schedules=(PREWARM,)), 0, MONDAY_0830)
+    assert target_plan(down, keep)["outcome"] == "decreased"
+    assert target_plan(keep, keep)["outcome"] == "kept"
+    assert target_plan(keep, up)["outcome"] == "increased"
+    assert target_plan(down, keep, 4, MONDAY_0830 - timedelta(minutes=10))["outcome"] == "skipped"

@@ -69,9 +69,6 @@ def error_message(error: dict[str, Any]) -> str:
     return str(parsed.get("errorMessage", cause)) if isinstance(parsed, dict) else cause
 
 
-SCALE_DOWN_OUTCOME = {"decrease": "decreased", "increase": "increased", "keep": "kept", "skip": "skipped"}
-
-
 def decide_scale_down(state: dict[str, Any]) -> dict[str, Any]:
     """Outcome of one table or GSI in a scale-down check."""
     target, plan = state["target"], state.get("plan") or {}
@@ -91,7 +88,7 @@ def decide_scale_down(state: dict[str, Any]) -> dict[str, Any]:
                 "summary": f"{label} skipped: {why} ({error_message(error)})",
             }
         return result | {"outcome": "failed", "summary": f"{label} failed: {name}: {error_message(error)}"}
-    outcome = SCALE_DOWN_OUTCOME[plan["action"]]
+    outcome = plan["outcome"]  # named once, by the planner (core/scale_down.py)
     if (state.get("update") or {}).get("dry_run"):
         outcome = "dry-run"
     return result | {"outcome": outcome, "summary": plan["summary"]}

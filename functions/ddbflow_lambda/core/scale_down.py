@@ -95,25 +95,15 @@ def plan_target(
                 for d, p in dimensions.items()
             }
     changed = [p for p in dimensions.values() if p.new != p.current]
-    if any(p.new < p.current for p in changed):
-        action = "decrease"
-    elif changed:
-        action = "increase"
-    else:
-        action = "skip" if budget_note else "keep"
+    action, outcome = plan_outcome(changed, skipped=bool(budget_note))
     parts = [_describe(p, label) for p in dimensions.values()]
-    saving = sum(p.current - p.new for p in changed if p.new < p.current)
     if action == "decrease":
-        hours = (next_utc_midnight(now) - now).total_seconds() / 3600
-        parts.append(
-            f"saves {saving * hours:,.0f} unit-hours before UTC midnight; "
-            f"{decreases_left_today(decreases_today, last_decrease, now) - 1} decreases left today"
-        )
+        parts.append(_decrease_note(changed, decreases_left_today(decreases_today, last_decrease, now), now))
     if budget_note:
         parts.append(budget_note)
-    summary = {"decrease": "decreased", "increase": "increased", "keep": "kept", "skip": "skipped"}[action]
     return {
         "action": action,
+        "outcome": outcome,
         "throughput": {p.dimension: p.new for p in dimensions.values()},
         "dimensions": {d: asdict(p) for d, p in dimensions.items()},
         "alarms": [
@@ -121,8 +111,41 @@ def plan_target(
             for p in changed
         ],
         "low_checks": {d: p.low_checks for d, p in dimensions.items()},
-        "summary": f"{label} {summary}: " + "; ".join(parts),
+        "summary": f"{label} {outcome}: " + "; ".join(parts),
     }
+
+
+# A scale-down plan's outcome, the one word every summary, decision log entry and count uses. A plan
+# that lowers one dimension and raises the other (a schedules window above current capacity) is neither
+# a decrease nor an increase: "rebalanced".
+OUTCOMES = {"decrease": "decreased", "increase": "increased", "keep": "kept", "skip": "skipped"}
+
+
+def plan_outcome(changed: list[DimensionPlan], *, skipped: bool) -> tuple[str, str]:
+    """(action, outcome). The action is what the machine routes on: "decrease" whenever the update
+    lowers anything, since DynamoDB counts such an update against the decrease budget."""
+    down = any(p.new < p.current for p in changed)
+    up = any(p.new > p.current for p in changed)
+    if down and up:
+        return "decrease", "rebalanced"
+    action = "decrease" if down else "increase" if up else "skip" if skipped else "keep"
+    return action, OUTCOMES[action]
+
+
+def _decrease_note(changed: list[DimensionPlan], left: int, now: datetime) -> str:
+    """What an update that lowers capacity saves, or — when it also raises the other dimension — what
+    it changes in each direction, and what it leaves of the day's decreases."""
+    hours = (next_utc_midnight(now) - now).total_seconds() / 3600
+    budget = f"{left - 1} decreases left today"
+    saved = sum(p.current - p.new for p in changed if p.new < p.current)
+    raised = [p for p in changed if p.new > p.current]
+    if not raised:
+        return f"saves {saved * hours:,.0f} unit-hours before UTC midnight; {budget}"
+    directions = ", ".join(
+        f"{UNIT_LABEL[p.dimension]} {'up' if p.new > p.current else 'down'}" for p in changed
+    )
+    net = sum(p.new - p.current for p in changed)
+    return f"{directions} in one update (net {net:+,} units); it uses a decrease: {budget}"
 
 
 def _describe(plan: DimensionPlan, label: str) -> str:
