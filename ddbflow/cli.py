@@ -1,6 +1,7 @@
 """ddbflow's command line: run the real state machines locally, and the demo."""
 
 import json
+import logging
 import statistics
 import sys
 import time
@@ -14,12 +15,13 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from ddbflow_lambda.core.cache import expired_entry
 from ddbflow_lambda.core.target import DIMENSIONS, Dimension, Target
 
 from .engine import Engine, Execution, Flow
 from .engine.engine import PROJECT_ROOT
 from .engine.template import Template
-from .history import history_table
+from .history import cause_message, history_table
 from .instant import parse_at
 from .sim.trace import Trace
 from .validate import config_problems
@@ -85,6 +87,8 @@ def run(
     except ValueError as exc:
         console.print(f"[red]{input_file} is not valid JSON: {exc}[/red]")
         raise typer.Exit(2) from None
+    # moto logs every failed state with its internals on stderr; the history and the output say it better.
+    logging.getLogger("moto.stepfunctions.parser").setLevel(logging.INFO if verbose else logging.CRITICAL)
     with Engine(start=at, log_level="INFO" if verbose else "WARNING") as engine:
         if machine not in engine.machines:
             console.print(f"[red]unknown machine {machine!r}; known: {', '.join(engine.machines)}[/red]")
@@ -97,6 +101,11 @@ def run(
             raise typer.Exit(2) from None
         if _is_stream_event(payload):
             executions = _deliver(engine, payload)
+        elif machine == "cache-rebuild" and isinstance(payload, dict) and payload.get("Records") == []:
+            console.print(
+                "[yellow]Recorded skip: the stream event holds no records: nothing to deliver.[/yellow]"
+            )
+            executions = []
         else:
             executions = [engine.run(machine, payload)]
         fired, updates = engine.faults.fired, len(engine.dynamodb_model.updates)
@@ -112,7 +121,7 @@ def _is_stream_event(payload: Any) -> bool:
     return (
         isinstance(records, list)
         and bool(records)
-        and all(r.get("eventSource") == "aws:dynamodb" for r in records)
+        and all(isinstance(r, dict) and r.get("eventSource") == "aws:dynamodb" for r in records)
     )
 
 
@@ -127,7 +136,12 @@ def _deliver(engine: Engine, event: dict[str, Any]) -> list[Execution]:
         console.print(f"[{style}]{delivery.event_name} {key}: {outcome}[/{style}]")
     executions = [engine.wait(arn) for arn in sorted(engine.execution_arns() - before)]
     if not executions:
-        console.print("[yellow]Recorded skip: no execution started (not a TTL deletion).[/yellow]")
+        # The starter's own rule (core/cache.py) says why each record started nothing.
+        ttl = engine.ttl_attributes.get(engine.names["CacheTable"], "")
+        why = dict.fromkeys(expired_entry(r, ttl)[1].removeprefix("skipped: ") for r in event["Records"])
+        console.print(
+            f"[yellow]Recorded skip: no execution started ({'; '.join(w for w in why if w)}).[/yellow]"
+        )
     for execution in executions:
         if isinstance(execution.output, dict) and "key" in execution.output:
             entry = engine.get_plain(engine.names["CacheTable"], {"key": execution.output["key"]})
@@ -228,7 +242,8 @@ def show(execution: Execution) -> None:
     body: Any = (
         execution.output
         if execution.output is not None
-        else {"error": execution.error, "cause": execution.cause}
+        # The sentence, not the Lambda error's stack trace around it.
+        else {"error": execution.error, "cause": cause_message(execution.cause or "")}
     )
     summary = body.get("summary") if isinstance(body, dict) else None
     console.print(

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ddbflow_lambda.core.cache import TTL_SERVICE
+
 from .clock import VirtualClock
 from .moto_hooks import event_matches, stream_records
 from .template import Resolver, Template
-
-TTL_SERVICE = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 
 
 @dataclass
@@ -35,6 +35,13 @@ class Delivery:
     event_name: str
     outcome: str
     result: Any = None
+
+    @classmethod
+    def of(cls, record: dict[str, Any], outcome: str, result: Any = None) -> "Delivery":
+        """A hand-written event (`ddbflow run`) may lack what a real stream always sends: say what it has."""
+        change = record.get("dynamodb")
+        key = change.get("Keys") if isinstance(change, dict) else None
+        return cls(key, str(record.get("eventName", "?")), outcome, result)
 
 
 @dataclass
@@ -105,8 +112,7 @@ class Streams:
         deliveries, batch = [], []
         for record in records:
             if mapping.patterns and not any(event_matches(p, record) for p in mapping.patterns):
-                key, name = record["dynamodb"].get("Keys"), record.get("eventName", "?")
-                deliveries.append(Delivery(key, name, "filtered out by the event source mapping"))
+                deliveries.append(Delivery.of(record, "filtered out by the event source mapping"))
             else:
                 batch.append(record)
         for start in range(0, len(batch), mapping.batch_size):
@@ -120,16 +126,14 @@ class Streams:
         while pending:
             _, payload, error = self.invoke(mapping.function, {"Records": pending})
             failed_ids = (
-                {r["eventID"] for r in pending}
+                {r.get("eventID") for r in pending}
                 if error
                 else {f["itemIdentifier"] for f in (payload or {}).get("batchItemFailures", [])}
             )
             done += [
-                Delivery(r["dynamodb"]["Keys"], r["eventName"], "processed", payload)
-                for r in pending
-                if r["eventID"] not in failed_ids
+                Delivery.of(r, "processed", payload) for r in pending if r.get("eventID") not in failed_ids
             ]
-            pending = [r for r in pending if r["eventID"] in failed_ids]
+            pending = [r for r in pending if r.get("eventID") in failed_ids]
             attempts += 1
             if pending and 0 <= mapping.max_retries < attempts:
                 if mapping.on_failure_queue:
@@ -137,10 +141,7 @@ class Streams:
                     self.sqs.send_message(
                         QueueUrl=url, MessageBody=json.dumps({"records": pending}, default=str)
                     )
-                done += [
-                    Delivery(r["dynamodb"]["Keys"], r["eventName"], "sent to the on-failure queue")
-                    for r in pending
-                ]
+                done += [Delivery.of(r, "sent to the on-failure queue") for r in pending]
                 break
         return done
 

@@ -136,7 +136,7 @@ def test_non_number_ttl_is_a_clear_error_in_data_and_in_config(
 ) -> None:
     engine.put_item("CacheTable", {"key": "top-products#games", "value": [], "expires_at": "1795422540"})
     with pytest.raises(InvalidTtl, match="'expires_at' is str"):
-        get_entry("top-products#games")
+        get_entry("top-products#games", now=int(engine.clock.now().timestamp()))
     engine.step(3600 * 24)  # DynamoDB never expires it, and neither does the engine
     assert engine.get_plain("CacheTable", {"key": "top-products#games"}) is not None
     config["caches"]["top-products"]["refresh_seconds"] = "900"

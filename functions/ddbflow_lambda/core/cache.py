@@ -10,6 +10,7 @@ from .errors import InvalidTtl, UnknownCacheKey
 
 FIVE_YEARS = 5 * 365 * 24 * 3600
 KEY_SEPARATOR = "#"
+TTL_SERVICE = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 
 
 def cache_settings(config: dict[str, Any], key: str) -> tuple[str, str, dict[str, Any]]:
@@ -55,3 +56,39 @@ def ttl_seconds(item: dict[str, Any], attribute: str) -> int:
 
 def is_stale(item: dict[str, Any], attribute: str, now: int) -> bool:
     return ttl_seconds(item, attribute) <= now
+
+
+def expired_entry(record: Any, ttl_attribute: str) -> tuple[dict[str, Any] | None, str]:
+    """A stream record, as Lambda receives it → (the cache-rebuild input, "") when it is the TTL
+    deletion of a cache item, else (None, the sentence saying why it starts nothing). Never raises: the
+    stream starter and `ddbflow run` both answer a foreign or malformed record with that sentence."""
+    if not isinstance(record, dict):
+        return None, f"skipped: a stream record is an object, not {type(record).__name__}"
+    if record.get("eventName") != "REMOVE" or record.get("userIdentity") != TTL_SERVICE:
+        return None, "skipped: not a TTL deletion"
+    change = record.get("dynamodb")
+    image = change.get("OldImage") if isinstance(change, dict) else None
+    if not isinstance(image, dict):
+        return None, "skipped: the TTL deletion has no dynamodb.OldImage, which the stream must carry"
+    key = image.get("key")
+    if not (isinstance(key, dict) and isinstance(key.get("S"), str) and key["S"]):
+        return None, "skipped: the expired item has no string 'key' in its OldImage"
+    try:
+        expired = ttl_seconds({ttl_attribute: _typed_value(image.get(ttl_attribute))}, ttl_attribute)
+    except InvalidTtl as exc:
+        return None, f"skipped: {exc}"
+    return {"key": key["S"], "expired_ttl": expired, "stale": image}, ""
+
+
+def _typed_value(typed: Any) -> Any:
+    """A DynamoDB-JSON attribute ({"N": "17"}, {"S": "x"}) as a plain value, as far as a TTL needs."""
+    if not isinstance(typed, dict) or len(typed) != 1:
+        return typed
+    kind, value = next(iter(typed.items()))
+    if kind != "N" or not isinstance(value, str):
+        return value
+    try:
+        number = Decimal(value)
+    except ArithmeticError:
+        return value
+    return number if number.is_finite() else value

@@ -15,30 +15,20 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..aws import client, named_aws_errors
-from ..core.cache import ttl_seconds
-from ..core.errors import AwsError, InvalidTtl
+from ..core.cache import expired_entry
+from ..core.errors import AwsError
 from ..core.naming import execution_name
 from ..observability import logger
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-TTL_SERVICE = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 
 
 def start_rebuild(record: DynamoDBRecord) -> str:
-    event_name = record.raw_event.get("eventName")
-    if event_name != "REMOVE" or record.raw_event.get("userIdentity") != TTL_SERVICE:
-        logger.info("skipped: not a TTL deletion", extra={"event_name": event_name, "id": record.event_id})
-        return "skipped: not a TTL deletion"
-    image = record.dynamodb.old_image if record.dynamodb else {}
-    raw_image = record.raw_event["dynamodb"].get("OldImage", {})
-    key = image.get("key")
-    try:
-        expired = ttl_seconds(image, os.environ["CACHE_TTL_ATTRIBUTE"])
-    except InvalidTtl as exc:
-        logger.error("skipped: cache item with an invalid TTL", extra={"key": key, "error": str(exc)})
-        return f"skipped: {exc}"
-    name = execution_name("cache", str(key), str(expired))
-    entry = {"key": key, "expired_ttl": expired, "stale": raw_image}
+    entry, skipped = expired_entry(record.raw_event, os.environ["CACHE_TTL_ATTRIBUTE"])
+    if entry is None:
+        logger.info(skipped, extra={"event_name": record.raw_event.get("eventName"), "id": record.event_id})
+        return skipped
+    name = execution_name("cache", entry["key"], str(entry["expired_ttl"]))
     try:
         with named_aws_errors():
             client("stepfunctions").start_execution(
@@ -55,6 +45,11 @@ def start_rebuild(record: DynamoDBRecord) -> str:
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    records = event.get("Records") if isinstance(event, dict) else None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        # Only a direct invoke can send this (a mapping always sends a list of records): nothing to retry.
+        logger.error('skipped: not a DynamoDB stream event (expected {"Records": [record, ...]})')
+        return {"batchItemFailures": []}
     response = process_partial_response(
         event=event, record_handler=start_rebuild, processor=processor, context=context
     )
