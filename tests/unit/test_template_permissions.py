@@ -127,3 +127,30 @@ def test_the_project_wide_skips_reasons_hold_for_every_function(logical_id: str)
     for name, value in TEMPLATE.functions[logical_id].environment.items():
         assert not any(word in name for word in ("SECRET", "PASSWORD", "TOKEN", "KEY")), name
         assert not isinstance(value, str) or len(value) <= 40, f"{logical_id}: {name} holds a long literal"
+
+
+# What SAM grants for a connector (aws-sam-translator's model/connector_profiles/profiles.json, as shipped
+# with aws-sam-cli 1.170.0). Only profiles that grant exactly what the code calls are used; the
+# StateMachine → Function profile would add lambda:InvokeAsync, so invocations stay hand-written above.
+CONNECTOR_GRANTS = {
+    ("AWS::Serverless::Function", "AWS::SNS::Topic", "Write"): {"sns:Publish"},
+    ("AWS::Serverless::StateMachine", "AWS::SQS::Queue", "Write"): {"sqs:SendMessage"},
+}
+
+
+@pytest.mark.parametrize("logical_id", TEMPLATE.of_type("AWS::Serverless::Connector"))
+def test_each_connector_grants_one_action_on_one_destination(logical_id: str) -> None:
+    resource = TEMPLATE.resources[logical_id]
+    props = resource["Properties"]
+    source_type = TEMPLATE.resources[props["Source"]["Id"]]["Type"]
+    destination = props["Destination"]
+    if "Id" in destination:
+        destination_type = TEMPLATE.resources[destination["Id"]]["Type"]
+    else:
+        # A resource outside the stack, named by a parameter: granted only when that parameter is set.
+        destination_type = destination["Type"]
+        parameter = destination["Arn"]["Ref"]
+        condition = TEMPLATE.conditions[resource["Condition"]]
+        assert condition == {"Fn::Not": [{"Fn::Equals": [{"Ref": parameter}, ""]}]}, logical_id
+    for permission in props["Permissions"]:
+        assert (source_type, destination_type, permission) in CONNECTOR_GRANTS, logical_id
