@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint clean coldstart package
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,13 @@ lint: $(STAMP) $(VENV)-checkov/.installed $(VENV)-sam/.installed
 	$(VENV)-checkov/bin/checkov --config-file .checkov.yaml -f $(VENV)-checkov/template-sns.yaml
 	# ARNs are ${...} placeholders until SAM substitutes them; tests/unit/test_wiring.py checks those.
 	npx --yes asl-validator@4.0.0 --no-arn-check $(foreach f,$(ASL),--json-path $(f))
+
+# The scale-up handlers' import time against a bare `import boto3` (ratios), and the deployment zip's size.
+coldstart: $(STAMP)
+	$(BIN)/python -m ddbflow.coldstart
+
+package: $(STAMP)
+	$(BIN)/python -m ddbflow.package
 
 clean:
 	rm -rf $(VENV) $(VENV)-checkov $(VENV)-sam .pytest_cache .mypy_cache .ruff_cache
