@@ -139,7 +139,8 @@ class Resolver:
             condition, when_true, when_false = arg
             return self(when_true if self.condition(condition) else when_false)
         if fn == "Fn::Equals":
-            return self(arg[0]) == self(arg[1])
+            # CloudFormation compares the values as strings: Number parameters are "0", literals 0.
+            return str(self(arg[0])) == str(self(arg[1]))
         return self._logical(fn, arg, value)
 
     def _logical(self, fn: str, arg: Any, value: Any) -> Any:
