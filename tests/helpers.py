@@ -23,7 +23,9 @@ def load_event(name: str) -> Any:
 
 
 @contextmanager
-def world_engine(start: datetime, **config_changes: Any) -> Iterator[Engine]:
+def world_engine(
+    start: datetime, *, parameters: dict[str, str] | None = None, **config_changes: Any
+) -> Iterator[Engine]:
     """orders busy (RCU 50, WCU 100) with an idle-for-writes GSI, sessions idle at 100/100, and archive
     idle at 50/50 whose decreases for today are already spent."""
     config = read_json(CONFIG)
@@ -32,7 +34,7 @@ def world_engine(start: datetime, **config_changes: Any) -> Iterator[Engine]:
     world = read_json(WORLD)
     world["tables"]["archive"] = {"read": 50, "write": 50}
     world["traffic"].append({"table": "archive", "dimension": "read", "consumed_per_second": 1})
-    with Engine(start=start) as engine:
+    with Engine(start=start, parameters=parameters) as engine:
         seed(engine, config, world)
         recent = engine.clock.now() - timedelta(minutes=10)
         spent = [recent - timedelta(hours=h) for h in (3, 2, 1, 0)]

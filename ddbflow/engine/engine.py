@@ -120,9 +120,11 @@ class Engine:
         region: str = "ap-northeast-1",
         log_level: str = "WARNING",
         driven: bool = False,
+        parameters: dict[str, str] | None = None,
     ) -> None:
         """``driven``: engine time moves only when the caller drives it (``run_until``), never on its
-        own — the simulator's mode; sleeping executions then wake one at a time, in order."""
+        own — the simulator's mode; sleeping executions then wake one at a time, in order.
+        ``parameters``: template parameters deployed instead of their defaults."""
         self.root, self.region = root, region
         self.clock = VirtualClock(start, auto_advance=not driven)
         self.metrics = MetricStore()
@@ -138,7 +140,7 @@ class Engine:
             (logical, "Arn"): f"arn:aws:lambda:{region}:{ACCOUNT}:function:{logical}"
             for logical in self.template.functions
         } | {(logical, "Name"): logical for logical in self.template.state_machines}
-        self.resolve = Resolver(self.template, region, ACCOUNT, self.names, self.attributes)
+        self.resolve = Resolver(self.template, region, ACCOUNT, self.names, self.attributes, parameters)
         self.lambdas = LambdaRuntime(
             self.template.functions, lambda name: self.attributes[(name, "Arn")], self.clock
         )

@@ -113,10 +113,16 @@ class Resolver:
         account: str,
         refs: dict[str, str],
         attributes: dict[tuple[str, str], str],
+        parameters: dict[str, str] | None = None,
     ):
+        """``parameters``: values deployed instead of the defaults (``sam deploy --parameter-overrides``)."""
         self.refs, self.attributes, self.conditions = refs, attributes, template.conditions
+        unknown = set(parameters or {}) - set(template.parameters)
+        if unknown:
+            raise ValueError(f"template.yaml has no parameter {', '.join(sorted(unknown))}")
         self.pseudo = {"AWS::Region": region, "AWS::AccountId": account, "AWS::Partition": "aws"}
         self.pseudo |= {name: str(p.get("Default", "")) for name, p in template.parameters.items()}
+        self.pseudo |= parameters or {}
 
     def __call__(self, value: Any) -> Any:
         if not (isinstance(value, dict) and len(value) == 1):
@@ -133,7 +139,20 @@ class Resolver:
             condition, when_true, when_false = arg
             return self(when_true if self.condition(condition) else when_false)
         if fn == "Fn::Equals":
-            return self(arg[0]) == self(arg[1])
+            # CloudFormation compares the values as strings: Number parameters are "0", literals 0.
+            return str(self(arg[0])) == str(self(arg[1]))
+        return self._logical(fn, arg, value)
+
+    def _logical(self, fn: str, arg: Any, value: Any) -> Any:
+        """Fn::Not / And / Or over conditions, each operand a condition expression or {"Condition": name}."""
+        if fn == "Condition":
+            return self.condition(arg)
+        if fn == "Fn::Not":
+            return not self(arg[0])
+        if fn == "Fn::And":
+            return all(self(operand) for operand in arg)
+        if fn == "Fn::Or":
+            return any(self(operand) for operand in arg)
         return value
 
     def _sub(self, name: str) -> Any:

@@ -11,11 +11,9 @@ from ..core.capacity import Demand, Plan, measure_demand, plan_alongside, plan_i
 from ..core.config import Policy
 from ..core.target import Dimension, Target
 from ..observability import logger
-from ..tracing import tracer
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     alarm, policy = event["alarm"], Policy.from_dict(event["policy"])
     target, dimension, now = Target.from_dict(alarm), alarm["dimension"], parse_time(event["now"])

@@ -7,10 +7,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from ..aws import describe_target
 from ..core.target import Target
 from ..observability import logger
-from ..tracing import tracer
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return describe_target(Target.from_dict(event["alarm"]))

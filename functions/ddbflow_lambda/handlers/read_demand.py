@@ -11,13 +11,11 @@ from ..core.capacity import measure_demand
 from ..core.scale_down import dimension_policies
 from ..core.target import Target
 from ..observability import logger
-from ..tracing import tracer
 
 PERIOD = 60  # DynamoDB publishes one-minute Sums
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     target, end = Target.from_dict(event["target"]), parse_time(event["now"])
     peaks: dict[str, float] = {}

@@ -1,14 +1,18 @@
 """Record Decision: write the outcome to the decision log, stamp an increase for cooldown and release the
-lease, in one transaction; return the execution's short final output."""
+lease, in one transaction; then tell people about a change or failure on the NotificationTopicArn topic;
+return the execution's short final output."""
 
+import os
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import BotoCoreError, ClientError
 
-from ..aws import control_table, named_aws_errors
+from ..aws import client, control_table, named_aws_errors
 from ..core.control_keys import last_change_key, lease_key, table_pk
 from ..core.decision import decide, decide_cache, decide_scale_down
+from ..core.notification import notification
 from ..observability import logger, metrics
 
 
@@ -76,4 +80,21 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         control_table().meta.client.transact_write_items(TransactItems=writes)
     metrics.add_metric(name=f"Decision.{decision['outcome']}", unit=MetricUnit.Count, value=1)
     logger.info(decision["summary"], extra={"decision": decision})
+    notify(decision, state)
     return decision
+
+
+def notify(decision: dict[str, Any], state: dict[str, Any]) -> None:
+    """Publish the decision when a topic is configured. After the transaction, and never raising: a
+    publish failure is logged and counted (alarm on Notification.failed), the decision stays recorded and
+    the execution ends as decided."""
+    topic, message = os.environ.get("NOTIFICATION_TOPIC_ARN"), notification(decision, state)
+    if not (topic and message):
+        return
+    try:
+        message_id = client("sns").publish(TopicArn=topic, **message)["MessageId"]
+    except (ClientError, BotoCoreError) as exc:
+        metrics.add_metric(name="Notification.failed", unit=MetricUnit.Count, value=1)
+        logger.warning("decision recorded but not published", extra={"topic": topic, "error": str(exc)})
+        return
+    logger.info("decision published", extra={"topic": topic, "message_id": message_id})

@@ -13,11 +13,9 @@ from ..core.errors import AwsError
 from ..core.table import update_request
 from ..core.target import Target
 from ..observability import logger, metrics
-from ..tracing import tracer
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if event["dry_run"]:
