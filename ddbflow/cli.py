@@ -20,6 +20,7 @@ from .engine import Engine, Execution, Flow
 from .engine.engine import PROJECT_ROOT
 from .engine.template import Template
 from .history import history_table
+from .scale_down_results import decisions as scale_down_decisions
 from .sim.trace import Trace
 from .validate import config_problems
 from .world import CONFIG, SCHEDULE, WORLD, read_json, seed
@@ -81,11 +82,23 @@ def run(
         else:
             executions = [engine.run(machine, payload)]
         fired, updates = engine.faults.fired, len(engine.dynamodb_model.updates)
+        results = [scale_down_decisions(engine.s3, e.output) for e in executions if machine == "scale-down"]
     for execution in executions:
         show(execution)
+    for execution, (done, failed) in zip(executions, results, strict=False):
+        _scale_down_summary(engine, execution, done, failed)
     if fault:
         console.print(f"faults fired: {', '.join(fired) or 'none'}; UpdateTable calls accepted: {updates}")
     raise typer.Exit(0 if all(e.status == "SUCCEEDED" for e in executions) else 1)
+
+
+def _scale_down_summary(
+    engine: Engine, execution: Execution, done: list[dict[str, Any]], failed: list[dict[str, Any]]
+) -> None:
+    from .scale_down_results import print_summary, print_usage
+
+    print_summary(console, execution, done, failed)
+    print_usage(console, engine.usage, execution)
 
 
 def _is_stream_event(payload: Any) -> bool:
@@ -160,7 +173,7 @@ def demo(runs: Annotated[int, typer.Option(help="Extra runs to time a local scal
         engine.clock.advance(15 * 60)
         check = engine.run("scale-down", read_json(SCHEDULE))
         show(check)
-        for decision in (check.output or {}).get("decisions", []):
+        for decision in scale_down_decisions(engine.s3, check.output)[0]:
             console.print(f"  • {decision['summary']}")
         console.rule("Cache rebuild: one cache key refreshing itself as its TTL expires, for an hour")
         _show_cache_refreshes(engine, minutes=60)
@@ -472,3 +485,22 @@ def load_config_command(
         console.print(f"[{'green' if line.startswith('✓') else 'red'}]{line}[/]")
     if any(line.startswith("✗") for line in report):
         raise typer.Exit(1)
+
+
+@app.command("world")
+def world_command(
+    out: Annotated[Path, typer.Option(help="Directory for config.json and world.json")],
+    tables: Annotated[int, typer.Option(help="Provisioned tables, all managed")] = 1000,
+    gsis: Annotated[int, typer.Option(help="How many of them have one GSI")] = 500,
+) -> None:
+    """Generate a config and a world of many tables and GSIs (busy, idle and their GSIs) for
+    `ddbflow run scale-down --config OUT/config.json --world OUT/world.json`."""
+    # Imported here so this block merges apart from the other commands' imports.
+    from .big_world import write
+
+    try:
+        config_path, world_path = write(tables, gsis, out)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    console.print(f"[green]✓ {config_path} and {world_path}: {tables} tables, {gsis} GSIs[/green]")

@@ -103,8 +103,10 @@ def plan_target(
         action = "skip" if budget_note else "keep"
     parts = [_describe(p, label) for p in dimensions.values()]
     saving = sum(p.current - p.new for p in changed if p.new < p.current)
+    saved_unit_hours = 0
     if action == "decrease":
         hours = (next_utc_midnight(now) - now).total_seconds() / 3600
+        saved_unit_hours = round(saving * hours)
         parts.append(
             f"saves {saving * hours:,.0f} unit-hours before UTC midnight; "
             f"{decreases_left_today(decreases_today, last_decrease, now) - 1} decreases left today"
@@ -121,6 +123,7 @@ def plan_target(
             for p in changed
         ],
         "low_checks": {d: p.low_checks for d, p in dimensions.items()},
+        "saves_unit_hours": saved_unit_hours,
         "summary": f"{label} {summary}: " + "; ".join(parts),
     }
 
