@@ -50,6 +50,9 @@ FaultSpecs = Annotated[
 ]
 
 
+RUN_TIMEOUT_SECONDS = 3600.0
+
+
 @app.command()
 def run(
     machine: Annotated[str, typer.Argument(help="scale-up | scale-down | cache-rebuild")],
@@ -80,7 +83,8 @@ def run(
         if _is_stream_event(payload):
             executions = _deliver(engine, payload)
         else:
-            executions = [engine.run(machine, payload)]
+            # A scale-down over a thousand tables runs for minutes of wall time.
+            executions = [engine.run(machine, payload, timeout=RUN_TIMEOUT_SECONDS)]
         fired, updates = engine.faults.fired, len(engine.dynamodb_model.updates)
         results = [scale_down_decisions(engine.s3, e.output) for e in executions if machine == "scale-down"]
     for execution in executions:

@@ -528,5 +528,5 @@ class Engine:
             time.sleep(0.01)
         return read_execution(self.sfn, arn, described)
 
-    def run(self, machine: str, payload: Any, name: str | None = None) -> Execution:
-        return self.wait(self.start(machine, payload, name))
+    def run(self, machine: str, payload: Any, name: str | None = None, timeout: float = 120.0) -> Execution:
+        return self.wait(self.start(machine, payload, name), timeout)

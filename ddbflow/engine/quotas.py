@@ -48,6 +48,7 @@ from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
 from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
 from moto.stepfunctions.parser.asl.eval.program_state import ProgramError
 from moto.stepfunctions.parser.asl.utils.boto_client import boto_client_for
+from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
 
 MAX_PAYLOAD_BYTES = 256 * 1024  # UTF-8 bytes of a state's input, output or a task's result
 MAX_HISTORY_EVENTS = 25_000
@@ -120,7 +121,8 @@ class Usage:
 
 
 def json_size(value: Any) -> int:
-    text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """UTF-8 bytes of a value as Step Functions measures it (moto's own encoding, as its checks)."""
+    text = value if isinstance(value, str) else to_json_str(value)
     return len(text.encode("utf-8"))
 
 
