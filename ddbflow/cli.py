@@ -422,12 +422,13 @@ def report(
 ) -> None:
     """One self-contained HTML file: the machine's graph with the path taken, every state's input,
     output, error and timing, and the decision on top."""
-    from .executions import fetch
+    from .executions import fetch, map_run_children
     from .report import render
 
     with _endpoint_errors():
         execution, machine = fetch(execution_arn, endpoint_url)
-    output.write_text(render(execution, json.loads(machine["definition"]), machine["name"]))
+        children = map_run_children(execution, endpoint_url)
+    output.write_text(render(execution, json.loads(machine["definition"]), machine["name"], children))
     console.print(f"{output} ({output.stat().st_size:,} bytes): {execution.status} {execution.name}")
 
 
@@ -445,7 +446,8 @@ def write_reports(engine: Engine, folder: Path) -> list[Path]:
         execution = engine.wait(latest["executionArn"])
         definition = json.loads(engine.sfn.describe_state_machine(stateMachineArn=arn)["definition"])
         path = folder / f"{machine}.html"
-        path.write_text(render(execution, definition, machine))
+        done, failed = scale_down_decisions(engine.s3, execution.output)
+        path.write_text(render(execution, definition, machine, done + failed if done or failed else None))
         written.append(path)
     console.rule("Execution reports (open in a browser)")
     for path in written:

@@ -12,6 +12,8 @@ from ddbflow_lambda.core.scale_down_summary import map_run_outcomes
 from .engine import Execution
 from .engine.quotas import MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES, Usage
 
+EVERY_DECISION_UP_TO = 20  # a small account sees each decision; a big one its counts and failures
+
 
 def decisions(s3: Any, output: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(decisions of the children that succeeded, failed children) of a finished scale-down check."""
@@ -34,6 +36,9 @@ def print_summary(
     output = execution.output if isinstance(execution.output, dict) else {}
     if "outcomes" not in output:
         return
+    if len(done) <= EVERY_DECISION_UP_TO:
+        for decision in done:
+            console.print(f"  • {decision['summary']}")
     console.print(f"[bold]{output['summary']}[/bold]")
     for outcome, count in output["outcomes"].items():
         console.print(f"  {outcome:<10} {count:>6}")
