@@ -23,6 +23,7 @@ from .engine.engine import PROJECT_ROOT
 from .engine.template import Template
 from .history import cause_message, history_table
 from .instant import parse_at
+from .scale_down_results import decisions as scale_down_decisions
 from .sim.trace import Trace
 from .validate import config_problems
 from .windows import active_windows
@@ -69,6 +70,9 @@ At = Annotated[
 ]  # fmt: skip
 
 
+RUN_TIMEOUT_SECONDS = 3600.0
+
+
 @app.command()
 def run(
     machine: Annotated[str, typer.Argument(help="scale-up | scale-down | cache-rebuild")],
@@ -107,13 +111,26 @@ def run(
             )
             executions = []
         else:
-            executions = [engine.run(machine, payload)]
+            # A scale-down over a thousand tables runs for minutes of wall time.
+            executions = [engine.run(machine, payload, timeout=RUN_TIMEOUT_SECONDS)]
         fired, updates = engine.faults.fired, len(engine.dynamodb_model.updates)
+        results = [scale_down_decisions(engine.s3, e.output) for e in executions if machine == "scale-down"]
     for execution in executions:
         show(execution)
+    for execution, (done, failed) in zip(executions, results, strict=False):
+        _scale_down_summary(engine, execution, done, failed)
     if fault:
         console.print(f"faults fired: {', '.join(fired) or 'none'}; UpdateTable calls accepted: {updates}")
     raise typer.Exit(0 if all(e.status == "SUCCEEDED" for e in executions) else 1)
+
+
+def _scale_down_summary(
+    engine: Engine, execution: Execution, done: list[dict[str, Any]], failed: list[dict[str, Any]]
+) -> None:
+    from .scale_down_results import print_summary, print_usage
+
+    print_summary(console, execution, done, failed)
+    print_usage(console, engine.usage, execution)
 
 
 def _is_stream_event(payload: Any) -> bool:
@@ -197,7 +214,7 @@ def demo(
             console.print(f"[yellow]{window}: this check raises it if it is below.[/yellow]")
         check = engine.run("scale-down", read_json(SCHEDULE))
         show(check)
-        for decision in (check.output or {}).get("decisions", []):
+        for decision in scale_down_decisions(engine.s3, check.output)[0]:
             console.print(f"  • {decision['summary']}")
         console.rule("Cache rebuild: one cache key refreshing itself as its TTL expires, for an hour")
         _show_cache_refreshes(engine, minutes=60)
@@ -447,12 +464,13 @@ def report(
 ) -> None:
     """One self-contained HTML file: the machine's graph with the path taken, every state's input,
     output, error and timing, and the decision on top."""
-    from .executions import fetch
+    from .executions import fetch, map_run_children
     from .report import render
 
     with _endpoint_errors():
         execution, machine = fetch(execution_arn, endpoint_url)
-    output.write_text(render(execution, json.loads(machine["definition"]), machine["name"]))
+        children = map_run_children(execution, endpoint_url)
+    output.write_text(render(execution, json.loads(machine["definition"]), machine["name"], children))
     console.print(f"{output} ({output.stat().st_size:,} bytes): {execution.status} {execution.name}")
 
 
@@ -470,7 +488,8 @@ def write_reports(engine: Engine, folder: Path) -> list[Path]:
         execution = engine.wait(latest["executionArn"])
         definition = json.loads(engine.sfn.describe_state_machine(stateMachineArn=arn)["definition"])
         path = folder / f"{machine}.html"
-        path.write_text(render(execution, definition, machine))
+        done, failed = scale_down_decisions(engine.s3, execution.output)
+        path.write_text(render(execution, definition, machine, done + failed if done or failed else None))
         written.append(path)
     console.rule("Execution reports (open in a browser)")
     for path in written:
@@ -514,3 +533,22 @@ def load_config_command(
         console.print(f"[{'green' if line.startswith('✓') else 'red'}]{line}[/]")
     if any(line.startswith("✗") for line in report):
         raise typer.Exit(1)
+
+
+@app.command("world")
+def world_command(
+    out: Annotated[Path, typer.Option(help="Directory for config.json and world.json")],
+    tables: Annotated[int, typer.Option(help="Provisioned tables, all managed")] = 1000,
+    gsis: Annotated[int, typer.Option(help="How many of them have one GSI")] = 500,
+) -> None:
+    """Generate a config and a world of many tables and GSIs (busy, idle and their GSIs) for
+    `ddbflow run scale-down --config OUT/config.json --world OUT/world.json`."""
+    # Imported here so this block merges apart from the other commands' imports.
+    from .big_world import write
+
+    try:
+        config_path, world_path = write(tables, gsis, out)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    console.print(f"[green]✓ {config_path} and {world_path}: {tables} tables, {gsis} GSIs[/green]")

@@ -18,15 +18,19 @@ LOCAL_REGION = "ap-northeast-1"
 
 
 def stepfunctions(endpoint_url: str | None, region: str | None = None) -> Any:
-    """A Step Functions client. A local endpoint accepts any credentials: use the user's if they have
-    some, else placeholders, so the local server works on a machine with no AWS setup at all."""
+    return aws_client("stepfunctions", endpoint_url, region)
+
+
+def aws_client(service: str, endpoint_url: str | None, region: str | None = None) -> Any:
+    """A client of AWS or the local endpoint. A local endpoint accepts any credentials: use the user's if
+    they have some, else placeholders, so the local server works on a machine with no AWS setup at all."""
     session = boto3.Session()
     # Locally the machines live in the engine's region; against AWS a missing region is boto3's error.
     region = region or session.region_name or (LOCAL_REGION if endpoint_url else None)
     if endpoint_url and session.get_credentials() is None:
         session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing")
     retries = Config(retries={"mode": "standard"})
-    return session.client("stepfunctions", region_name=region, endpoint_url=endpoint_url, config=retries)
+    return session.client(service, region_name=region, endpoint_url=endpoint_url, config=retries)
 
 
 def region_of(arn: str) -> str:
@@ -123,6 +127,16 @@ def fetch(arn: str, endpoint_url: str | None) -> tuple[Execution, dict[str, Any]
     execution = read_execution(sfn, arn)
     machine = sfn.describe_state_machine(stateMachineArn=execution.machine_arn)
     return execution, {"name": machine["name"], "definition": machine["definition"]}
+
+
+def map_run_children(execution: Execution, endpoint_url: str | None) -> list[dict[str, Any]] | None:
+    """A scale-down check's per-child decisions from its map run's result files in S3, or None."""
+    from .scale_down_results import decisions
+
+    if not (isinstance(execution.output, dict) and "decisions" in execution.output):
+        return None
+    done, failed = decisions(aws_client("s3", endpoint_url, region_of(execution.arn)), execution.output)
+    return done + failed
 
 
 def _names(machine: dict[str, Any]) -> tuple[str, str, str]:

@@ -12,11 +12,18 @@ from .engine import Execution
 from .executions import decision_summary
 from .graph import LAYER_GAP, NODE_WIDTH, Edge, Layout, Node, inner_offsets, layout
 from .history import Visit, visits
+from .report_map_runs import map_runs_section
 
 MARGIN = 16.0
 
 
-def render(execution: Execution, definition: dict[str, Any], machine: str) -> str:
+def render(
+    execution: Execution,
+    definition: dict[str, Any],
+    machine: str,
+    children: list[dict[str, Any]] | None = None,
+) -> str:
+    """``children``: a Distributed Map's child decisions, listed below the state visits."""
     found = visits(execution.events)
     graph = layout(definition)
     started = _started(execution, found)
@@ -35,6 +42,7 @@ def render(execution: Execution, definition: dict[str, Any], machine: str) -> st
         error=_error_block(execution),
         svg=_svg(graph, found),
         rows=rows,
+        map_runs=map_runs_section(execution, children),
         # JSON inside <script> is raw text: only "<" needs escaping (so no "</script>" can end it).
         data=json.dumps({"states": sorted(_names(graph)), "visits": len(found)}).replace("<", "\\u003c"),
         script=_SCRIPT,
@@ -291,6 +299,7 @@ _PAGE = """<!DOCTYPE html>
 {rows}
 </tbody>
 </table>
+{map_runs}
 <p id="report-ready" class="meta"></p>
 <script type="application/json" id="report-data">{data}</script>
 <script>{script}</script>

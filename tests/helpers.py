@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ddbflow.engine import Engine
+from ddbflow.engine import Engine, Execution
+from ddbflow.scale_down_results import decisions
 from ddbflow.world import CONFIG, WORLD, read_json, seed
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
@@ -40,3 +41,11 @@ def world_engine(
         spent = [recent - timedelta(hours=h) for h in (3, 2, 1, 0)]
         engine.dynamodb_model.record_decreases("archive", None, spent)
         yield engine
+
+
+def scale_down_decisions(engine: Engine, execution: Execution) -> list[dict[str, Any]]:
+    """Every per-target decision of a scale-down check, from its map run's result files (the output only
+    counts them); a child execution that failed is a decision with outcome "failed"."""
+    assert execution.status == "SUCCEEDED", execution.cause
+    done, failed = decisions(engine.s3, execution.output)
+    return done + failed

@@ -35,6 +35,7 @@ from .dynamodb_model import DynamoDBModel
 from .faults import Faults
 from .lambdas import LambdaRuntime
 from .moto_hooks import event_matches, patched_moto
+from .quotas import Usage
 from .schedules import Scheduler
 from .streams import Delivery, Streams
 from .template import Resolver, Template
@@ -105,6 +106,26 @@ def _plain_number(value: Any) -> int | float:
     raise TypeError(f"not JSON serializable: {value!r}")
 
 
+def bucket_name(logical_id: str) -> str:
+    """ScaleDownBucket → ddbflow-scaledownbucket: S3 names are lower case (CloudFormation would generate
+    <stack>-scaledownbucket-<random>)."""
+    return f"ddbflow-{logical_id.lower()}"
+
+
+def lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """A CloudFormation lifecycle rule in the S3 API's shape (only the fields template.yaml uses)."""
+    api: dict[str, Any] = {
+        "ID": rule["Id"],
+        "Status": rule["Status"],
+        "Filter": {"Prefix": rule.get("Prefix", "")},
+    }
+    if "ExpirationInDays" in rule:
+        api["Expiration"] = {"Days": rule["ExpirationInDays"]}
+    if abort := rule.get("AbortIncompleteMultipartUpload"):
+        api["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": abort["DaysAfterInitiation"]}
+    return api
+
+
 def machine_key(logical_id: str) -> str:
     """ScaleUpStateMachine → scale-up: the name users type."""
     return re.sub(r"(?<!^)(?=[A-Z])", "-", logical_id.removesuffix("StateMachine")).lower()
@@ -132,10 +153,14 @@ class Engine:
         self.template = Template.load(root)
         self.log_level = log_level
         # Ref of a state machine is its ARN, of a queue its URL (set when created), else the logical id.
-        self.names = {logical: logical for logical in self.template.resources} | {
-            logical: f"arn:aws:states:{region}:{ACCOUNT}:stateMachine:{logical}"
-            for logical in self.template.state_machines
-        }
+        self.names = (
+            {logical: logical for logical in self.template.resources}
+            | {
+                logical: f"arn:aws:states:{region}:{ACCOUNT}:stateMachine:{logical}"
+                for logical in self.template.state_machines
+            }
+            | {logical: bucket_name(logical) for logical in self.template.of_type("AWS::S3::Bucket")}
+        )
         self.attributes: dict[tuple[str, str], str] = {
             (logical, "Arn"): f"arn:aws:lambda:{region}:{ACCOUNT}:function:{logical}"
             for logical in self.template.functions
@@ -151,6 +176,7 @@ class Engine:
         self.ttl_attributes: dict[str, str] = {}  # table name → its TTL attribute
         self._stack = ExitStack()
         self._flushing = threading.local()  # this thread is sending the engine's own datapoints
+        self.usage = Usage()  # the largest payload, and each Distributed Map run's children
 
     # -- lifecycle -----------------------------------------------------------------------------------
 
@@ -167,6 +193,7 @@ class Engine:
                 alarms_changed=self._alarms_changed,
                 execution_starting=self.flush_metrics,
                 metric_data_put=self._metric_data_put,
+                usage=self.usage,
             )
         )
         # mock_aws replaces boto3's default session; hook Lambda invokes on the one it now uses.
@@ -183,9 +210,9 @@ class Engine:
         boto3.DEFAULT_SESSION._session.get_component("response_parser_factory").set_parser_defaults(
             timestamp_parser=utc_timestamp
         )
-        self.dynamodb, self.cloudwatch, self.sfn, self.events, self.sqs = (
+        self.dynamodb, self.cloudwatch, self.sfn, self.events, self.sqs, self.s3 = (
             boto3.client(s, region_name=self.region)
-            for s in ("dynamodb", "cloudwatch", "stepfunctions", "events", "sqs")
+            for s in ("dynamodb", "cloudwatch", "stepfunctions", "events", "sqs", "s3")
         )
         self.faults = Faults(self.lambdas, self.dynamodb)
         boto3.DEFAULT_SESSION.events.register("before-call", self.faults.on_before_call)
@@ -243,6 +270,8 @@ class Engine:
     def _deploy(self) -> None:
         for logical_id in self.template.of_type("AWS::DynamoDB::Table"):
             self._create_table(logical_id, self.template.properties(logical_id))
+        for logical_id in self.template.of_type("AWS::S3::Bucket"):
+            self._create_bucket(logical_id)
         for logical_id in self.template.of_type("AWS::SQS::Queue"):
             url = self.sqs.create_queue(QueueName=logical_id)["QueueUrl"]
             self.names[logical_id] = url
@@ -263,6 +292,21 @@ class Engine:
                 rule = f"{logical_id}Schedule{number}"
                 self.events.put_rule(Name=rule, ScheduleExpression=str(self.resolve(expression)))
                 self.events.put_targets(Rule=rule, Targets=[{"Id": logical_id, "Arn": arn}])
+
+    def _create_bucket(self, logical_id: str) -> None:
+        """An S3 bucket as template.yaml declares it (moto keeps its encryption and lifecycle rules)."""
+        props, name = self.template.properties(logical_id), self.names[logical_id]
+        self.s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": self.region})
+        self.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name}"
+        if encryption := props.get("BucketEncryption"):
+            rules = [  # CloudFormation's ServerSideEncryptionByDefault is the API's Apply…
+                {"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"]}
+                for rule in encryption["ServerSideEncryptionConfiguration"]
+            ]
+            self.s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
+        if lifecycle := props.get("LifecycleConfiguration"):
+            rules = [lifecycle_rule(rule) for rule in lifecycle["Rules"]]
+            self.s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": rules})
 
     def _create_table(self, logical_id: str, props: dict[str, Any]) -> None:
         """A DynamoDB table as template.yaml declares it, with its stream and TTL."""
@@ -486,5 +530,5 @@ class Engine:
             time.sleep(0.01)
         return read_execution(self.sfn, arn, described)
 
-    def run(self, machine: str, payload: Any, name: str | None = None) -> Execution:
-        return self.wait(self.start(machine, payload, name))
+    def run(self, machine: str, payload: Any, name: str | None = None, timeout: float = 120.0) -> Execution:
+        return self.wait(self.start(machine, payload, name), timeout)

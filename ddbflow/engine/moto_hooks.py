@@ -27,6 +27,7 @@ from moto.dynamodb.exceptions import ERROR_TYPE_PREFIX
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import StreamShard, Table
+from moto.dynamodb.responses import DynamoHandler
 from moto.events.models import EventPattern
 from moto.stepfunctions.parser.asl.component.common.path import result_path
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
@@ -44,6 +45,8 @@ from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
 from .clock import VirtualClock
+from .quotas import INTERNALS as QUOTA_INTERNALS
+from .quotas import Usage, quota_patches
 
 # The interpreter's modules that deep-copy state data with copy.deepcopy.
 STATE_DATA_COPIERS = (
@@ -79,6 +82,8 @@ INTERNALS: dict[str, tuple[Any, str]] = {
     "StartExecution without a name": (StepFunctionsParserBackend, "start_execution"),
     "CloudWatch DeleteAlarms": (CloudWatchBackend, "delete_alarms"),
     "CloudWatch SetAlarmState": (CloudWatchBackend, "set_alarm_state"),
+    "DynamoDB request dispatch": (DynamoHandler, "call_action"),
+    **QUOTA_INTERNALS,
 }
 
 
@@ -118,16 +123,20 @@ def patched_moto(
     alarms_changed: Callable[[], None],
     execution_starting: Callable[[], None],
     metric_data_put: Callable[[str, list[dict[str, Any]]], None],
+    usage: Usage | None = None,
 ) -> Iterator[None]:
     """``alarms_changed`` is called whenever any CloudWatch alarm is created, changed or deleted;
     ``execution_starting`` before any execution starts, whoever started it; ``metric_data_put`` with
-    every PutMetricData's namespace and MetricData (as moto parsed them: strings) after moto stored it."""
+    every PutMetricData's namespace and MetricData (as moto parsed them: strings) after moto stored it;
+    ``usage`` collects the largest payload and the Distributed Map children (see quotas)."""
     patches = (
         _patches(clock, dynamodb, execution_starting)
         + _alarm_patches(alarms_changed)
         + _metric_put_patches(metric_data_put)
         + _metric_window_patches()
         + _transaction_backup_patches()
+        + _serialized_dynamodb_patches()
+        + quota_patches(usage or Usage())
     )
     with ExitStack() as stack:
         for target, attribute, replacement in patches:
@@ -162,6 +171,22 @@ def _transaction_backup_patches() -> list[tuple[Any, str, Any]]:
         (DynamoDBBackend, "transact_write_items", transact_write_items),
         (dynamodb_models, "copy", types.SimpleNamespace(deepcopy=backup)),
     ]
+
+
+def _serialized_dynamodb_patches() -> list[tuple[Any, str, Any]]:
+    """One DynamoDB request at a time. moto's backend is plain dicts: a TransactWriteItems backs up a
+    table by iterating its items while another execution's PutItem adds one ("dictionary changed size
+    during iteration", seen with 200 targets in one Map). DynamoDB requests are short; serializing them
+    costs the concurrent executions nothing they had (the GIL runs one at a time anyway)."""
+    original: Callable[..., Any] = DynamoHandler.call_action
+    lock = threading.RLock()  # re-entrant: the DynamoDB model's hooks run inside a request
+
+    @functools.wraps(original)
+    def call_action(self: DynamoHandler) -> Any:
+        with lock:
+            return original(self)
+
+    return [(DynamoHandler, "call_action", call_action)]
 
 
 def _transaction_keys(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> dict[str, list[Any]]:
@@ -363,6 +388,8 @@ def _interpreter_patches() -> list[tuple[Any, str, Any]]:
     # definition once instead of once per execution (ANTLR, ~80 ms for scale_up.asl.json).
     programs: dict[str, Any] = {}
     clients: dict[tuple[str, str], Any] = {}
+    # boto3 client creation is not thread-safe (boto/boto3#2750): concurrent Task states create one each.
+    creating = threading.Lock()
 
     def evaluation_entrypoint(self: ExecutionWorker) -> Any:
         definition = self._evaluation_details.state_machine_details.definition
@@ -372,9 +399,10 @@ def _interpreter_patches() -> list[tuple[Any, str, Any]]:
 
     # A Lambda Task state builds a new boto3 client per invoke (~10 ms); one per region does the same.
     def lambda_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
-        if (region, service) not in clients:
-            clients[(region, service)] = original_client_for(region, service, state_credentials)
-        return clients[(region, service)]
+        with creating:
+            if (region, service) not in clients:
+                clients[(region, service)] = original_client_for(region, service, state_credentials)
+            return clients[(region, service)]
 
     return [
         (ExecutionWorker, "_get_evaluation_entrypoint", evaluation_entrypoint),

@@ -3,6 +3,7 @@ AWS error code (so ASL can Retry on "ResourceInUseException"), and the control t
 
 import json
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -22,11 +23,16 @@ from .core.target import CONSUMED_METRIC, THROTTLE_METRIC, Dimension, Target
 # One attempt per call: retries are declared in the ASL (visible in the console, with backoff), not hidden
 # in the SDK — and LimitExceededException, which botocore would retry, is final.
 NO_SDK_RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 1})
+# Creating clients and resources from boto3's shared default session is not thread-safe (boto/boto3#2750:
+# "'dict' object has no attribute 'region'", KeyError 'endpoint_resolver'): one Lambda runtime never
+# creates two at once, but handlers sharing one process (the local engine's Map iterations) do.
+_CREATING = threading.Lock()
 
 
 @cache
 def client(service: str) -> Any:
-    return boto3.client(service, config=NO_SDK_RETRIES)
+    with _CREATING:
+        return boto3.client(service, config=NO_SDK_RETRIES)
 
 
 def control_table() -> Any:
@@ -117,4 +123,5 @@ def load_config() -> dict[str, Any]:
 
 @cache
 def dynamodb_table(name: str) -> Any:
-    return boto3.resource("dynamodb", config=NO_SDK_RETRIES).Table(name)
+    with _CREATING:
+        return boto3.resource("dynamodb", config=NO_SDK_RETRIES).Table(name)

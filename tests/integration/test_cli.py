@@ -101,8 +101,23 @@ def test_run_scale_down_names_each_table_and_index_with_its_decision() -> None:
         env={"COLUMNS": "300"},
     )
     assert result.exit_code == 0, result.output
-    for target in ("orders", "orders/by-customer", "sessions"):
-        assert f'"summary": "{target} ' in result.output
+    for target in ("orders kept", "orders/by-customer decreased", "sessions decreased"):
+        assert f"  • {target}: " in result.output
+    assert "3 targets checked: 2 decreased, 1 kept" in result.output
+    assert "Quotas: largest history" in result.output
+
+
+def test_world_generates_a_config_and_world_that_run_scale_down_reads(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["world", "--tables", "6", "--gsis", "2", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    files = ["--config", str(tmp_path / "config.json"), "--world", str(tmp_path / "world.json")]
+    run = runner.invoke(
+        app, ["run", "scale-down", "--input", str(EVENTS / "schedule.json"), *files], env={"COLUMNS": "300"}
+    )
+    assert run.exit_code == 0, run.output
+    # t0000 and t0004 busy: kept; t0001-3, t0005 and both GSIs idle: decreased
+    assert "8 targets checked: 6 decreased, 2 kept" in run.output
+    assert "Largest savings:" in run.output and "Failures" not in run.output
 
 
 def test_run_cache_rebuild_with_a_ttl_expiry_rebuilds_and_a_user_delete_is_a_skip() -> None:

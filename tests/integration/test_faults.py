@@ -9,7 +9,7 @@ import pytest
 from ddbflow.engine import Engine, Execution, Flow
 from ddbflow.engine.faults import Fault
 from ddbflow_lambda.core.target import Target
-from helpers import TUESDAY_1400, load_event, world_engine
+from helpers import TUESDAY_1400, load_event, scale_down_decisions, world_engine
 
 ORDERS, SESSIONS = Target("orders"), Target("sessions")
 WRITE_ALARM = "ddbflow-orders::write-high"
@@ -118,7 +118,7 @@ def test_scale_down_under_faults_spends_one_decrease_per_target(fault: str) -> N
         execution = engine.run("scale-down", load_event("schedule.json"))
         assert engine.faults.fired
         assert execution.status == "SUCCEEDED", execution.cause
-        outcomes = {_name(d): d["outcome"] for d in execution.output["decisions"]}
+        outcomes = {_name(d): d["outcome"] for d in scale_down_decisions(engine, execution)}
         assert outcomes["sessions"] == "decreased"
         assert engine.capacity(SESSIONS) == {**engine.capacity(SESSIONS), "read": 19, "write": 5}
         decreases = engine.dynamodb_model.history[("sessions", None)].decreases

@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 
 from ddbflow.engine import Engine, Execution
 from ddbflow_lambda.core.target import Target
-from helpers import MONDAY_0830, TUESDAY_1400, load_event, world_engine
+from helpers import MONDAY_0830, TUESDAY_1400, load_event, scale_down_decisions, world_engine
 
 
 @pytest.fixture
@@ -17,13 +17,13 @@ def afternoon() -> Iterator[Engine]:
         yield engine
 
 
-def by_target(execution: Execution) -> dict[str, dict[str, Any]]:
-    assert execution.status == "SUCCEEDED", execution.cause
-    return {d["table"] + (f"/{d['index']}" if d["index"] else ""): d for d in execution.output["decisions"]}
+def by_target(engine: Engine, execution: Execution) -> dict[str, dict[str, Any]]:
+    decisions = scale_down_decisions(engine, execution)
+    return {d["table"] + (f"/{d['index']}" if d.get("index") else ""): d for d in decisions}
 
 
 def test_one_run_decreases_the_idle_keeps_the_busy_and_skips_the_spent(afternoon: Engine) -> None:
-    decisions = by_target(afternoon.run("scale-down", load_event("schedule.json")))
+    decisions = by_target(afternoon, afternoon.run("scale-down", load_event("schedule.json")))
     assert {name: d["outcome"] for name, d in decisions.items()} == {
         "orders": "kept",
         "orders/by-customer": "decreased",
@@ -54,7 +54,7 @@ def test_one_run_decreases_the_idle_keeps_the_busy_and_skips_the_spent(afternoon
 
 def test_pre_warm_window_raises_min() -> None:
     with world_engine(MONDAY_0830) as engine:
-        decisions = by_target(engine.run("scale-down", load_event("schedule.json")))
+        decisions = by_target(engine, engine.run("scale-down", load_event("schedule.json")))
         assert decisions["orders"]["outcome"] == "increased"
         assert "WCU 100 → 300 (window 'weekday pre-warm' requires ≥ 300)" in decisions["orders"]["summary"]
         assert engine.capacity(Target("orders"))["write"] == 300
@@ -62,7 +62,7 @@ def test_pre_warm_window_raises_min() -> None:
 
 def test_limit_exceeded_is_a_recorded_skip_never_a_retry(afternoon: Engine) -> None:
     afternoon.dynamodb_model.refuse_next("sessions", "LimitExceededException", "Subscriber limit exceeded")
-    decisions = by_target(afternoon.run("scale-down", {"tables": ["sessions"]}))
+    decisions = by_target(afternoon, afternoon.run("scale-down", {"tables": ["sessions"]}))
     assert decisions["sessions"]["outcome"] == "skipped"
     assert "decrease budget spent (Subscriber limit exceeded)" in decisions["sessions"]["summary"]
     attempts = [i for i in afternoon.lambdas.invocations if i.function == "UpdateTableFunction"]
@@ -74,11 +74,11 @@ def test_limit_exceeded_is_a_recorded_skip_never_a_retry(afternoon: Engine) -> N
 
 def test_hysteresis_waits_for_consecutive_low_checks_across_executions() -> None:
     with world_engine(TUESDAY_1400, decrease_after_low_checks=2) as engine:
-        first = by_target(engine.run("scale-down", {"tables": ["sessions"]}))["sessions"]
+        first = by_target(engine, engine.run("scale-down", {"tables": ["sessions"]}))["sessions"]
         assert first["outcome"] == "kept"
         assert "low for 1 of 2 checks" in first["summary"]
         engine.clock.advance(15 * 60)
-        second = by_target(engine.run("scale-down", {"tables": ["sessions"]}))["sessions"]
+        second = by_target(engine, engine.run("scale-down", {"tables": ["sessions"]}))["sessions"]
         assert second["outcome"] == "decreased"
 
 

@@ -21,6 +21,10 @@ ARN_PATTERNS = {
     "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${ManagedTableNamePrefix}*",
     "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${ManagedTableNamePrefix}*/index/*",
     "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:ddbflow-*",
+    # the scale-down bucket's two folders, and the scale-down machine's own child executions
+    "${ScaleDownBucket.Arn}/targets/*",
+    "${ScaleDownBucket.Arn}/results/*",
+    "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${AWS::StackName}-ScaleDown/*",
 }
 
 
@@ -154,3 +158,69 @@ def test_each_connector_grants_one_action_on_one_destination(logical_id: str) ->
         assert condition == {"Fn::Not": [{"Fn::Equals": [{"Ref": parameter}, ""]}]}, logical_id
     for permission in props["Permissions"]:
         assert (source_type, destination_type, permission) in CONNECTOR_GRANTS, logical_id
+
+
+def _grants(logical_id: str) -> set[tuple[str, str]]:
+    """(action, resource) of every Allow statement, resources as written (Sub text or GetAtt)."""
+    found = set()
+    for statement in statements(logical_id):
+        for action in as_list(statement["Action"]):
+            for resource in as_list(statement["Resource"]):
+                text = resource.get("Fn::Sub", resource) if isinstance(resource, dict) else resource
+                found.add((action, str(text)))
+    return found
+
+
+def test_the_distributed_map_may_start_and_watch_only_its_own_children() -> None:
+    states = "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}"
+    machine, children = (
+        f"{states}:stateMachine:${{AWS::StackName}}-ScaleDown",
+        f"{states}:execution:${{AWS::StackName}}-ScaleDown/*",
+    )
+    assert TEMPLATE.properties("ScaleDownStateMachine")["Name"] == {"Fn::Sub": "${AWS::StackName}-ScaleDown"}
+    grants = {g for g in _grants("ScaleDownStateMachine") if not g[0].startswith("lambda:")}
+    assert grants == {
+        ("states:StartExecution", machine),
+        ("states:DescribeExecution", children),
+        ("states:StopExecution", children),
+        ("s3:GetObject", "${ScaleDownBucket.Arn}/targets/*"),
+        ("s3:PutObject", "${ScaleDownBucket.Arn}/results/*"),
+        ("s3:GetObject", "${ScaleDownBucket.Arn}/results/*"),
+        ("s3:ListMultipartUploadParts", "${ScaleDownBucket.Arn}/results/*"),
+        ("s3:AbortMultipartUpload", "${ScaleDownBucket.Arn}/results/*"),
+    }
+
+
+def test_only_list_targets_writes_target_lists_and_only_summarize_reads_results() -> None:
+    s3_grants = {
+        (logical_id, action, resource)
+        for logical_id in TEMPLATE.of_type("AWS::Serverless::Function")
+        for action, resource in _grants(logical_id)
+        if action.startswith("s3:")
+    }
+    assert s3_grants == {
+        ("ListTargetsFunction", "s3:PutObject", "${ScaleDownBucket.Arn}/targets/*"),
+        ("SummarizeDecisionsFunction", "s3:GetObject", "${ScaleDownBucket.Arn}/results/*"),
+    }
+
+
+def test_the_scale_down_bucket_is_private_encrypted_expiring_and_tls_only() -> None:
+    bucket = TEMPLATE.properties("ScaleDownBucket")
+    assert set(bucket["PublicAccessBlockConfiguration"].values()) == {True}
+    (encryption,) = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
+    assert all(
+        rule["Status"] == "Enabled" and rule["ExpirationInDays"] > 0
+        for rule in bucket["LifecycleConfiguration"]["Rules"]
+    )
+    (policy,) = [
+        TEMPLATE.properties(p)["PolicyDocument"]
+        for p in TEMPLATE.of_type("AWS::S3::BucketPolicy")
+        if TEMPLATE.properties(p)["Bucket"] == {"Ref": "ScaleDownBucket"}
+    ]
+    (deny,) = policy["Statement"]
+    assert (deny["Effect"], deny["Action"], deny["Condition"]) == (
+        "Deny",
+        "s3:*",
+        {"Bool": {"aws:SecureTransport": False}},
+    )

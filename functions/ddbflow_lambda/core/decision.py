@@ -91,7 +91,8 @@ def decide_scale_down(state: dict[str, Any]) -> dict[str, Any]:
     outcome = plan["outcome"]  # named once, by the planner (core/scale_down.py)
     if (state.get("update") or {}).get("dry_run"):
         outcome = "dry-run"
-    return result | {"outcome": outcome, "summary": plan["summary"]}
+    saved = plan.get("saves_unit_hours", 0) if outcome == "decreased" else 0
+    return result | {"outcome": outcome, "summary": plan["summary"], "saves_unit_hours": saved}
 
 
 def decide_cache(state: dict[str, Any]) -> dict[str, Any]:

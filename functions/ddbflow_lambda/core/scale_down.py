@@ -97,7 +97,10 @@ def plan_target(
     changed = [p for p in dimensions.values() if p.new != p.current]
     action, outcome = plan_outcome(changed, skipped=bool(budget_note))
     parts = [_describe(p, label) for p in dimensions.values()]
+    saved_unit_hours = 0
     if action == "decrease":
+        hours = (next_utc_midnight(now) - now).total_seconds() / 3600
+        saved_unit_hours = round(sum(p.current - p.new for p in changed if p.new < p.current) * hours)
         parts.append(_decrease_note(changed, decreases_left_today(decreases_today, last_decrease, now), now))
     if budget_note:
         parts.append(budget_note)
@@ -111,6 +114,7 @@ def plan_target(
             for p in changed
         ],
         "low_checks": {d: p.low_checks for d, p in dimensions.items()},
+        "saves_unit_hours": saved_unit_hours,
         "summary": f"{label} {outcome}: " + "; ".join(parts),
     }
 

@@ -1,0 +1,67 @@
+"""Stress on the embedded engine: many executions at once over many tables (issue 14's races), and one
+scale-down check over 1,000 tables and 500 GSIs within Step Functions' quotas. Slow: minutes of wall
+time on a loaded machine (`-m "not stress"` leaves them out)."""
+
+from collections import Counter
+
+import pytest
+
+from ddbflow.big_world import GSI_NAME, generate, table_name
+from ddbflow.engine import Engine, Flow
+from ddbflow.engine.quotas import MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES
+from ddbflow.world import seed
+from ddbflow_lambda.core.target import Target
+from helpers import TUESDAY_1400, load_event, scale_down_decisions
+
+pytestmark = pytest.mark.stress
+
+
+def test_100_alarms_at_once_across_50_tables_cost_one_update_table_per_table() -> None:
+    # GIVEN 50 tables whose reads and writes both run at 96 % of capacity: both alarms of every table
+    # go to ALARM in the same minute
+    config, world = generate(50, 0)
+    world["traffic"] = []
+    with Engine(start=TUESDAY_1400) as engine:
+        seed(engine, config, world)
+        flows = [
+            Flow(Target(table_name(i)), dimension, 96.0) for i in range(50) for dimension in ("read", "write")
+        ]
+        # WHEN two minutes pass (the example config alarms on 2 of 2 one-minute periods)
+        started = engine.publish(flows, minutes=2)
+        executions = [engine.wait(arn, timeout=1800) for arn in started]
+    # THEN 100 executions ran and each table took exactly one UpdateTable, read and write together
+    assert len(started) == 100
+    assert {e.status for e in executions} == {"SUCCEEDED"}, [e.cause for e in executions if e.cause]
+    assert Counter(name for name, _ in engine.dynamodb_model.updates) == {table_name(i): 1 for i in range(50)}
+    outcomes = Counter(e.output["outcome"] for e in executions)
+    assert outcomes["increased"] == 50, outcomes
+
+
+def test_one_scale_down_over_1000_tables_and_500_gsis_stays_within_the_quotas() -> None:
+    config, world = generate(1000, 500)
+    with Engine(start=TUESDAY_1400) as engine:
+        seed(engine, config, world)
+        execution = engine.run("scale-down", load_event("schedule.json"), timeout=3600)
+        decisions = scale_down_decisions(engine, execution)
+        capacities = {
+            label: engine.capacity(target)
+            for label, target in {
+                "busy": Target(table_name(0)),
+                "idle": Target(table_name(1)),
+                "gsi": Target(table_name(499), GSI_NAME),
+                "no-gsi": Target(table_name(999)),
+            }.items()
+        }
+        updates = len(engine.dynamodb_model.updates)
+    assert execution.status == "SUCCEEDED", execution.cause
+    # 250 busy tables kept; 750 idle tables and 500 idle GSIs decreased, each in one UpdateTable
+    assert execution.output["outcomes"] == {"decreased": 1250, "kept": 250}
+    assert len(decisions) == 1500 and updates == 1250
+    assert (capacities["busy"]["read"], capacities["busy"]["write"]) == (100, 100)
+    for label in ("idle", "gsi", "no-gsi"):
+        assert (capacities[label]["read"], capacities[label]["write"]) == (5, 5), label
+    # the parent's history and payloads do not grow with the number of targets; nor does any child's
+    assert len(execution.events) < 100
+    assert engine.usage.largest_history[0] < MAX_HISTORY_EVENTS
+    assert engine.usage.largest_payload[0] < MAX_PAYLOAD_BYTES
+    assert len(str(execution.output)) < 10_000
