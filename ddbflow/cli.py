@@ -290,14 +290,14 @@ Days = Annotated[float | None, typer.Option(help="Only the first N days of the t
 def _trace(spec: str, peak: float, days: float | None, seed: int = 0) -> Trace:
     from .sim.trace import SYNTHETIC, load_csv
 
-    if spec in SYNTHETIC and not Path(spec).exists():
-        return SYNTHETIC[spec](peak, days or 1.0, seed=seed)
     path = Path(spec)
-    if not path.is_file():
+    if not (spec in SYNTHETIC or path.is_file()):
         raise typer.BadParameter(f"{spec} is neither a CSV file nor one of {', '.join(SYNTHETIC)}")
     try:
+        if spec in SYNTHETIC and not path.exists():
+            return SYNTHETIC[spec](peak, days or 1.0, seed=seed)
         return load_csv(path, peak, days)
-    except (ValueError, KeyError) as exc:
+    except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
 
 
@@ -367,7 +367,11 @@ def bench(
             console.print(f"[dim]{trace_name}: {policy} done[/dim]")
 
     try:
-        report = run_bench(traces(trace, peak, days), names, out, on_run=said)
+        loaded = traces(trace, peak, days)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    try:
+        report = run_bench(loaded, names, out, on_run=said)
     except LookupError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None

@@ -59,6 +59,13 @@ def decision_summary(output: Any, error: str | None = None, cause: str | None = 
     return ""
 
 
+def execution_summary(described: dict[str, Any]) -> str:
+    """The one-line summary of a DescribeExecution answer: what `ddbflow executions` lists and what
+    `ddbflow serve` prints when an execution finishes."""
+    output = json_or_text(described.get("output"))
+    return decision_summary(output, described.get("error"), described.get("cause"))
+
+
 @dataclass(frozen=True)
 class ExecutionLine:
     machine: str
@@ -88,7 +95,6 @@ def execution_lines(sfn: Any, machine: str | None = None, limit: int = 20) -> li
     lines = []
     for machine_name, e in found[:limit]:
         described = sfn.describe_execution(executionArn=e["executionArn"])
-        output = json_or_text(described.get("output"))
         lines.append(
             ExecutionLine(
                 machine=machine_name,
@@ -97,7 +103,7 @@ def execution_lines(sfn: Any, machine: str | None = None, limit: int = 20) -> li
                 status=e["status"],
                 started=e["startDate"],
                 stopped=e.get("stopDate"),
-                summary=decision_summary(output, described.get("error"), described.get("cause")),
+                summary=execution_summary(described),
             )
         )
     return lines

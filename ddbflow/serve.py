@@ -30,7 +30,7 @@ from rich.console import Console
 
 from .engine import Engine
 from .engine.engine import ACCOUNT, FINISHED
-from .executions import decision_summary, json_or_text
+from .executions import execution_summary
 from .world import seed
 
 HOST = "127.0.0.1"  # never another interface: the endpoint takes any credentials
@@ -144,9 +144,7 @@ class Server:
             if e["status"] in FINISHED and e["executionArn"] not in self._reported:
                 self._reported.add(e["executionArn"])
                 described = self.engine.sfn.describe_execution(executionArn=e["executionArn"])
-                output = json_or_text(described.get("output"))
-                summary = decision_summary(output, described.get("error"), described.get("cause"))
-                found.append(Finished(machine, e["name"], e["status"], summary))
+                found.append(Finished(machine, e["name"], e["status"], execution_summary(described)))
         return found
 
     def wait_until_stopped(self) -> None:

@@ -1,7 +1,8 @@
 """What DynamoDB does that moto does not: a table stays UPDATING for a while after UpdateTable (a second
 update meanwhile is refused with ResourceInUseException); each table and GSI remembers its last increase
 and decrease and counts its decreases per UTC day, as DescribeTable reports them, and a decrease beyond
-the daily budget is refused with LimitExceededException. Tests inject other refusals with ``refuse_next``."""
+the daily budget is refused with LimitExceededException. Other failures are injected with
+engine.faults (faults.py), the one fault mechanism."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -52,11 +53,6 @@ class DynamoDBModel(ThroughputHooks):
     updates: list[tuple[str, datetime]] = field(default_factory=list)  # every accepted UpdateTable
     # every UpdateTable that changed capacity: (table, time, {part: provisioned throughput after})
     changes: list[tuple[str, datetime, dict[Part, dict[str, int]]]] = field(default_factory=list)
-    refusals: dict[str, list[Refusal]] = field(default_factory=dict)  # injected, per table, in order
-
-    def refuse_next(self, table_name: str, code: str, message: str = "injected by the engine") -> None:
-        """The next UpdateTable on this table fails with the DynamoDB error ``code``."""
-        self.refusals.setdefault(table_name, []).append(Refusal(code, message))
 
     def record_decreases(self, table_name: str, part: Part, times: list[datetime]) -> None:
         """Pretend these decreases happened (a table whose budget was spent before the engine started)."""
@@ -70,8 +66,6 @@ class DynamoDBModel(ThroughputHooks):
         )
 
     def before_update(self, table: Table, request: dict[str, Any]) -> None:
-        if self.refusals.get(table.name):
-            raise self.refusals[table.name].pop(0)
         if self.is_updating(table.name):
             raise Refusal(
                 "ResourceInUseException",

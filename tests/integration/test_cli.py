@@ -151,3 +151,25 @@ def test_validate_checks_the_schema_and_the_template(tmp_path: Path) -> None:
     own.write_text('{"tables": {"ControlTable": {}}}')
     result = runner.invoke(app, ["validate", "--config", str(own)], env={"COLUMNS": "300"})
     assert "a table of ddbflow itself" in result.output
+
+
+@pytest.mark.parametrize(
+    ("case", "exit_code", "says"),
+    [
+        ("remove-without-keys.json", 0, "the record has no dynamodb.Keys, which every stream record carries"),
+        ("no-records.json", 0, "the stream event holds no records: nothing to deliver"),
+        ("records-not-a-list.json", 1, "a DynamoDB stream event goes to the stream, not to this machine"),
+    ],
+)
+def test_run_cache_rebuild_answers_bad_input_with_a_sentence_not_a_traceback(
+    case: str, exit_code: int, says: str
+) -> None:
+    bad = Path(__file__).resolve().parents[1] / "bad_inputs" / "cache-rebuild" / case
+    result = runner.invoke(app, ["run", "cache-rebuild", "-i", str(bad), "--at", AT], env={"COLUMNS": "300"})
+    said = " ".join(result.output.split())
+    assert (result.exit_code, result.exception is None or isinstance(result.exception, SystemExit)) == (
+        exit_code,
+        True,
+    ), result.output
+    assert says in said
+    assert "Traceback" not in said and "stackTrace" not in said

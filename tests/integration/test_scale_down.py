@@ -61,10 +61,13 @@ def test_pre_warm_window_raises_min() -> None:
 
 
 def test_limit_exceeded_is_a_recorded_skip_never_a_retry(afternoon: Engine) -> None:
-    afternoon.dynamodb_model.refuse_next("sessions", "LimitExceededException", "Subscriber limit exceeded")
+    afternoon.faults.inject("dynamodb.UpdateTable=LimitExceededException")  # the one fault mechanism
     decisions = by_target(afternoon, afternoon.run("scale-down", {"tables": ["sessions"]}))
     assert decisions["sessions"]["outcome"] == "skipped"
-    assert "decrease budget spent (Subscriber limit exceeded)" in decisions["sessions"]["summary"]
+    assert (
+        "decrease budget spent (LimitExceededException injected by the engine)"
+        in (decisions["sessions"]["summary"])
+    )
     attempts = [i for i in afternoon.lambdas.invocations if i.function == "UpdateTableFunction"]
     assert [i.error for i in attempts] == ["LimitExceededException"]
     assert afternoon.capacity(Target("sessions"))["read"] == 100

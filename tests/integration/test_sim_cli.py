@@ -55,6 +55,16 @@ def test_simulate_rejects_unknown_policies_and_missing_files(tmp_path: Path) -> 
     assert missing.exit_code == 2
 
 
+def test_simulate_and_bench_refuse_a_malformed_csv_with_its_line_and_no_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("minute,mean_rps\n0,1\n1,-3\n")
+    for command in (["simulate", "--trace", str(bad), "--policy", "blog"], ["bench", "--trace", str(bad)]):
+        result = runner.invoke(app, command, env={"COLUMNS": "300"})
+        assert result.exit_code == 2, result.output
+        assert "line 3: mean_rps -3 is not a finite number ≥ 0" in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def test_a_short_bench_writes_results_and_a_plot_per_trace(tmp_path: Path) -> None:
     csv = write_trace(tmp_path)
     out = tmp_path / "bench"

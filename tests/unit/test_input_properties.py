@@ -1,7 +1,6 @@
 """Property tests: whatever JSON arrives, normalizing it and validating configs end in a result or one of
 our named errors — never a stray exception (which would surface as an unnamed States.TaskFailed)."""
 
-import copy
 from typing import Any
 
 from hypothesis import given, settings
@@ -10,41 +9,12 @@ from hypothesis import strategies as st
 from ddbflow_lambda.alarm_events import parse_alarm_event
 from ddbflow_lambda.core.config import validate_config
 from ddbflow_lambda.core.errors import DdbflowError
-from helpers import load_event
+from helpers import json_values, load_event, paths, replaced
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
-    ),
-    max_leaves=20,
-)
 SAMPLES = [
     load_event(name)
     for name in ("alarm-eventbridge.json", "alarm-sns.json", "alarm-gsi.json", "manual-scale-up.json")
 ]
-
-
-def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix]
-    if isinstance(value, dict):
-        for key, child in value.items():
-            found += paths(child, (*prefix, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            found += paths(child, (*prefix, index))
-    return found
-
-
-def replaced(document: Any, path: tuple[Any, ...], value: Any) -> Any:
-    if not path:
-        return value
-    document = copy.deepcopy(document)
-    parent = document
-    for step in path[:-1]:
-        parent = parent[step]
-    parent[path[-1]] = value
-    return document
 
 
 def normalizes_or_names_the_problem(event: Any) -> None:

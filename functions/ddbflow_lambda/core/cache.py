@@ -67,7 +67,9 @@ def expired_entry(record: Any, ttl_attribute: str) -> tuple[dict[str, Any] | Non
     if record.get("eventName") != "REMOVE" or record.get("userIdentity") != TTL_SERVICE:
         return None, "skipped: not a TTL deletion"
     change = record.get("dynamodb")
-    image = change.get("OldImage") if isinstance(change, dict) else None
+    if not (isinstance(change, dict) and isinstance(change.get("Keys"), dict)):
+        return None, "skipped: the record has no dynamodb.Keys, which every stream record carries"
+    image = change.get("OldImage")
     if not isinstance(image, dict):
         return None, "skipped: the TTL deletion has no dynamodb.OldImage, which the stream must carry"
     key = image.get("key")

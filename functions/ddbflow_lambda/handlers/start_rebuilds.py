@@ -50,6 +50,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         # Only a direct invoke can send this (a mapping always sends a list of records): nothing to retry.
         logger.error('skipped: not a DynamoDB stream event (expected {"Records": [record, ...]})')
         return {"batchItemFailures": []}
+    if not records:
+        logger.info("skipped: the stream event holds no records: nothing to deliver")
+        return {"batchItemFailures": []}
     response = process_partial_response(
         event=event, record_handler=start_rebuild, processor=processor, context=context
     )
