@@ -13,6 +13,7 @@ from ddbflow.world import seed
 from ddbflow_lambda.core.target import Target
 from helpers import TUESDAY_1400, load_event, scale_down_decisions
 
+
 def test_100_alarms_at_once_across_50_tables_cost_one_update_table_per_table() -> None:
     # GIVEN 50 tables whose reads and writes both run at 96 % of capacity: both alarms of every table
     # go to ALARM in the same minute
