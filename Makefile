@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean coldstart package
+.PHONY: demo test stress lint clean coldstart package
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The scale tests `make test` leaves out (tests marked stress: 1,000 tables + 500 GSIs in one check).
+stress: $(STAMP)
+	$(BIN)/python -m pytest -m stress
 
 ASL := $(wildcard statemachines/*.asl.json)
 
