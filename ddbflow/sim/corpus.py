@@ -20,7 +20,9 @@ versions); every other draw is derived from it here.
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -310,19 +312,32 @@ def seeds(split: Split) -> tuple[int, ...]:
     return {"tuning": TUNING_SEEDS, "reporting": REPORTING_SEEDS, "all": ALL_SEEDS}[split]
 
 
-def real_traces(peak: float = 1000.0, days: float | None = None) -> list[Trace]:
+def _real(peak: float, days: float | None) -> list[tuple[str, Callable[[], Trace]]]:
     missing = [str(path) for path in REAL_TRACES if not path.is_file()]
     if missing:
         raise FileNotFoundError(f"the corpus's real traces are missing: {', '.join(missing)}")
-    return [load_csv(path, peak, days) for path in REAL_TRACES]
+    return [(path.stem, partial(load_csv, path, peak, days)) for path in REAL_TRACES]
+
+
+def real_traces(peak: float = 1000.0, days: float | None = None) -> list[Trace]:
+    return [load() for _, load in _real(peak, days)]
+
+
+def loaders(
+    split: Split, peak: float = 1000.0, days: float | None = None
+) -> list[tuple[str, Callable[[], Trace]]]:
+    """Each trace of the split by name, with a picklable function that builds it (so a worker process
+    builds its own): the split's synthetic traces (``MONTH_DAYS`` long unless ``days``), then both real
+    traces (all of each unless ``days``). Every split includes the real traces: they count as the result
+    and may be tuned on (see the module docstring)."""
+    synthetic_days = MONTH_DAYS if days is None else days
+    made = [(name(seed), partial(synthetic, seed, peak, synthetic_days)) for seed in seeds(split)]
+    return made + _real(peak, days)
 
 
 def corpus(split: Split, peak: float = 1000.0, days: float | None = None) -> list[Trace]:
-    """The split's synthetic traces (``MONTH_DAYS`` long unless ``days``) and both real traces (all of
-    each unless ``days``). Every split includes the real traces: they count as the result and may be
-    tuned on (see the module docstring)."""
-    synthetic_days = MONTH_DAYS if days is None else days
-    return [synthetic(seed, peak, synthetic_days) for seed in seeds(split)] + real_traces(peak, days)
+    """The split's traces, built (see ``loaders``)."""
+    return [load() for _, load in loaders(split, peak, days)]
 
 
 def counts_as_result(trace_name: str) -> bool:
