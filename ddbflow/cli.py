@@ -302,6 +302,9 @@ def bench(
     ] = False,
     split: Annotated[str, typer.Option(help="--corpus: tuning | reporting | all")] = "all",
     jobs: Annotated[int | None, typer.Option(help="--corpus: parallel processes (default: cores)")] = None,
+    only: Annotated[
+        str | None, typer.Option("--traces", help="--corpus: only these traces (comma-separated names)")
+    ] = None,
 ) -> None:
     """Every policy on the real trace and on synthetic loads (×4 step, ramp, spike): a table, then
     bench/results.json and a PNG per trace of demand vs each policy's capacity. With --corpus: every
@@ -314,7 +317,8 @@ def bench(
         from .corpus_cli import bench_corpus
         from .sim.corpus_bench import default_jobs
 
-        bench_corpus(console, split, peak, days, names, default_jobs() if jobs is None else jobs, out)
+        chosen = [t.strip() for t in only.split(",")] if only else None
+        bench_corpus(console, split, peak, days, names, default_jobs() if jobs is None else jobs, out, chosen)
         return
     days = 30 if days is None else days
     if not trace.is_file():

@@ -45,6 +45,7 @@ def bench_corpus(
     policies: list[str],
     jobs: int,
     out: Path,
+    only: list[str] | None = None,
 ) -> None:
     if split not in corpus.SPLITS:
         raise typer.BadParameter(f"unknown split {split!r}; known: {', '.join(corpus.SPLITS)}")
@@ -58,6 +59,12 @@ def bench_corpus(
     except FileNotFoundError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
+    if only:
+        known = [name for name, _ in members]
+        missing = [name for name in only if name not in known]
+        if missing:
+            raise typer.BadParameter(f"not in split {split}: {', '.join(missing)}; it has {', '.join(known)}")
+        members = [(name, load) for name, load in members if name in only]
     plots = out / corpus_bench.PLOTS
     plots.mkdir(parents=True, exist_ok=True)
     started, cpu = time.perf_counter(), time.process_time()
@@ -112,7 +119,7 @@ def _run(
 
 
 def _print_summary(console: Console, report: dict[str, Any]) -> None:
-    for key, label in (("tuning", "the tuning half (not the result)"), ("result", "the result")):
+    for key, label in reversed(corpus_bench.SUMMARIES):
         summary = report["summary"][key]
         if summary["traces"]:
             title = f"Summary over {label}: {len(summary['traces'])} traces (geomean / worst)"

@@ -364,8 +364,24 @@ def summary_sentences(report_: dict[str, Any]) -> list[str]:
     return sentences
 
 
+SUMMARIES = (
+    ("result", "the result (reporting half + real traces)"),
+    ("tuning", "the tuning half (not the result)"),
+)
+
+
+def _summary_lines(report_: dict[str, Any]) -> list[str]:
+    lines = []
+    for key, label in SUMMARIES:
+        summary = report_["summary"][key]
+        if summary["traces"]:
+            lines += [f"## Summary over {label}: {len(summary['traces'])} traces", ""]
+            lines += table_lines(SUMMARY_COLUMNS, summary["policies"].values())
+            lines += ["", *(summary_sentences(report_) if key == "result" else []), ""]
+    return lines
+
+
 def markdown(report_: dict[str, Any]) -> str:
-    result, tuning = report_["summary"]["result"], report_["summary"]["tuning"]
     days = "whole traces" if report_["days"] is None else f"first {report_['days']:g} days"
     parts = [
         f"# ddbflow bench --corpus (split {report_['split']}, {days}, peak {report_['peak']:g} units/s)",
@@ -373,16 +389,7 @@ def markdown(report_: dict[str, Any]) -> str:
         "Ratios of throttled units are floored at 0.001 % of each trace's demand on both sides (see "
         "`ddbflow/sim/corpus_bench.py`). Summaries: geometric mean / worst case.",
         "",
-        f"## Summary: the result (reporting half + real traces, {len(result['traces'])} traces)",
-        "",
-        *table_lines(SUMMARY_COLUMNS, result["policies"].values()),
-        "",
-        *summary_sentences(report_),
-        "",
-        f"## Summary: the tuning half ({len(tuning['traces'])} traces; not the result)",
-        "",
-        *table_lines(SUMMARY_COLUMNS, tuning["policies"].values()),
-        "",
+        *_summary_lines(report_),
         "## Targets per trace (issue 12; the traces that count as the result)",
         "",
         *target_lines(report_),
@@ -394,7 +401,7 @@ def markdown(report_: dict[str, Any]) -> str:
         "## The traces",
         "",
         *(_trace_line(name, entry) for name, entry in report_["traces"].items()),
-    ]  # fmt: skip
+    ]
     if report_["failed"]:
         parts += ["", "## Failed", "", *(f"- {name}: {why}" for name, why in report_["failed"].items())]
     return "\n".join(parts) + "\n"
