@@ -472,3 +472,40 @@ def load_config_command(
         console.print(f"[{'green' if line.startswith('✓') else 'red'}]{line}[/]")
     if any(line.startswith("✗") for line in report):
         raise typer.Exit(1)
+
+
+# --- advise: on-demand or provisioned, on the table's own traffic (ddbflow/advise) ---
+
+
+@app.command("advise")
+def advise_command(
+    table: Annotated[
+        str | None, typer.Option(help="Table whose one-minute CloudWatch metrics to read")
+    ] = None,
+    index: Annotated[str | None, typer.Option(help="A global secondary index of --table")] = None,
+    days: Annotated[
+        float, typer.Option(help="Days of demand (CloudWatch keeps one-minute data 15 days)")
+    ] = 14,
+    region: Annotated[
+        str | None, typer.Option(help="Region (metrics and prices); default your AWS config")
+    ] = None,
+    endpoint_url: EndpointUrl = None,
+    trace: Annotated[
+        Path | None, typer.Option(help="A trace CSV (minute, mean_rps) instead of a table")
+    ] = None,
+    peak: Annotated[
+        float, typer.Option(help="--trace: scale its busiest minute to this many units/s")
+    ] = 1000,
+    dimension: Annotated[str, typer.Option(help="--trace: read it as reads or writes")] = "write",
+    end: Annotated[str | None, typer.Option(help="End of the window, ISO 8601 UTC (default: now)")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML report to write")] = Path(
+        "advise.html"
+    ),
+) -> None:
+    """On-demand or provisioned — fixed, target tracking, ddbflow (replayed through the real state
+    machines, its own AWS bill included) or reserved — priced on the table's own traffic."""
+    # Imported here so this block merges apart from the other commands' imports.
+    from .advise.command import Request, run
+
+    request = Request(table, index, days, region, endpoint_url, trace, peak, dimension, end, output)
+    raise typer.Exit(run(console, request))

@@ -18,15 +18,19 @@ LOCAL_REGION = "ap-northeast-1"
 
 
 def stepfunctions(endpoint_url: str | None, region: str | None = None) -> Any:
-    """A Step Functions client. A local endpoint accepts any credentials: use the user's if they have
-    some, else placeholders, so the local server works on a machine with no AWS setup at all."""
+    return aws_client("stepfunctions", endpoint_url, region)
+
+
+def aws_client(service: str, endpoint_url: str | None, region: str | None = None) -> Any:
+    """A client of AWS or of a local endpoint. A local endpoint accepts any credentials: use the user's if
+    they have some, else placeholders, so the local server works on a machine with no AWS setup at all."""
     session = boto3.Session()
     # Locally the machines live in the engine's region; against AWS a missing region is boto3's error.
     region = region or session.region_name or (LOCAL_REGION if endpoint_url else None)
     if endpoint_url and session.get_credentials() is None:
         session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing")
     retries = Config(retries={"mode": "standard"})
-    return session.client("stepfunctions", region_name=region, endpoint_url=endpoint_url, config=retries)
+    return session.client(service, region_name=region, endpoint_url=endpoint_url, config=retries)
 
 
 def region_of(arn: str) -> str:
