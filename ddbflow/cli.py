@@ -501,11 +501,14 @@ def advise_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML report to write")] = Path(
         "advise.html"
     ),
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead")] = False,
 ) -> None:
     """On-demand or provisioned — fixed, target tracking, ddbflow (replayed through the real state
     machines, its own AWS bill included) or reserved — priced on the table's own traffic."""
     # Imported here so this block merges apart from the other commands' imports.
     from .advise.command import Request, run
 
-    request = Request(table, index, days, region, endpoint_url, trace, peak, dimension, end, output)
+    request = Request(
+        table, index, days, region, endpoint_url, trace, peak, dimension, end, output, as_json=as_json
+    )
     raise typer.Exit(run(console, request))

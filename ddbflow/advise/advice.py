@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ddbflow.sim.run import Result
+from ddbflow.sim.run import DEFAULT_MIN_CAPACITY
 from ddbflow.sim.trace import Trace
 from ddbflow_lambda.core.target import UNIT_LABEL, Dimension
 
@@ -72,20 +72,19 @@ def advise(
     usages: list[dict[str, Usage]] = []
     reserved: dict[str, Option] = {}
     for dimension, series in demand.items():
-        price = prices.unit_hour(dimension)
+        price = prices.unit_hour(dimension) * scale / 60  # $ per month per capacity-unit-minute
         options["on-demand"].dimension_cost[dimension] = on_demand_cost(series, prices, dimension) * scale
         fixed = fixed_capacity(series)
-        options["fixed"].dimension_cost[dimension] = fixed * price * minutes / 60 * scale
         options["fixed"].note += f"{fixed} {UNIT_LABEL[dimension]} "
         capacities["fixed"][dimension] = [float(fixed)] * minutes
         trace = Trace(f"{name}-{dimension}", series)
         for option, policy in (("target tracking", "target-tracking"), ("ddbflow", "ddbflow")):
-            result, usage = _replay(trace, policy, f"{policy} on {dimension}", progress)
-            options[option].dimension_cost[dimension] = result.capacity_unit_hours * price * scale
-            options[option].throttled_units += result.throttled_units
-            capacities[option][dimension] = result.capacity
-            if usage:
-                usages.append(usage)
+            capacity, throttled, usage = _autoscaled(trace, policy, f"{policy} on {dimension}", progress)
+            options[option].throttled_units += throttled
+            capacities[option][dimension] = capacity
+            usages += [usage] if usage else []
+        for option in ("fixed", "target tracking", "ddbflow"):
+            options[option].dimension_cost[dimension] = sum(capacities[option][dimension]) * price
         _reserve(reserved, capacities["target tracking"][dimension], prices, dimension, scale)
     for commitment in reserved.values():
         commitment.throttled_units = options["target tracking"].throttled_units
@@ -100,14 +99,21 @@ def advise(
     return advice
 
 
-def _replay(
+def _autoscaled(
     trace: Trace, policy: str, what: str, progress: Progress | None
-) -> tuple[Result, dict[str, Usage]]:
+) -> tuple[list[float], float, dict[str, Usage]]:
+    """(capacity per minute, throttled units, ddbflow's usage) of a replay. A dimension nobody uses
+    stays at the minimum capacity under any policy, and its alarms and scale-down checks are in the other
+    dimension's replay: no replay for it."""
+    if not any(trace.demand):
+        return [float(DEFAULT_MIN_CAPACITY)] * trace.minutes, 0.0, {}
+
     def on_minute(minute: int) -> None:
         if progress and (minute % 1440 == 1439 or minute == trace.minutes - 1):
             progress(what, minute + 1, trace.minutes)
 
-    return replay(trace, policy, on_minute=on_minute)
+    result, usage = replay(trace, policy, on_minute=on_minute)
+    return result.capacity, result.throttled_units, usage
 
 
 def _reserve(

@@ -1,7 +1,8 @@
 """`ddbflow advise`: the demand from CloudWatch (AWS, or `ddbflow serve` with --endpoint-url) or from a
 trace CSV, the advice, the table and the HTML report. Bad input is one red sentence and exit code 2."""
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from rich.console import Console
 from ddbflow_lambda.core.target import Dimension, Target
 
 from .advice import Advice, advise
-from .costs import MAX_THROTTLED
+from .costs import MAX_THROTTLED, throttled_fraction
 from .metrics import AdviceInputError, check_coverage, read_metrics
 from .prices import PriceFileMissing, load_prices
 from .report import advice_table, own_bill_table, render_html, usage_line
@@ -34,6 +35,7 @@ class Request:
     end: str | None = None  # end of the window, ISO 8601 (UTC unless it says); default now (tests pin it)
     output: Path = Path("advise.html")
     max_throttled: float = MAX_THROTTLED
+    as_json: bool = False  # one JSON object on stdout instead of the tables
 
 
 def run(console: Console, request: Request) -> int:
@@ -46,13 +48,16 @@ def run(console: Console, request: Request) -> int:
     except (BotoCoreError, ClientError) as exc:
         console.print(f"[red]reading {request.table}'s metrics failed: {exc}[/red]")
         return 2
+    request.output.write_text(render_html(advice, details))
+    if request.as_json:
+        print(json.dumps(as_json(advice) | {"report": str(request.output)}))
+        return 0
     for warning in advice.warnings:
         console.print(f"[yellow]⚠ {warning}[/yellow]")
     console.print(advice_table(advice))
     console.print(own_bill_table(advice))
     console.print(f"[dim]Counted in the replay: {usage_line(advice)}[/dim]")
     console.print(f"[bold]{advice.recommendation}[/bold]")
-    request.output.write_text(render_html(advice, details))
     console.print(f"Report: {request.output} ({request.output.stat().st_size:,} bytes)")
     return 0
 
@@ -73,7 +78,7 @@ def _advice(console: Console, request: Request) -> tuple[Advice, dict[str, Any]]
         raise AdviceInputError("give either --table NAME (CloudWatch metrics) or --trace FILE (a CSV)")
     region = request.region or (TRACE_REGION if request.trace else _client_region(request.endpoint_url))
     prices = load_prices(region)
-    progress = _progress(console)
+    progress = _progress(Console(stderr=True))  # stdout stays the table (or the JSON)
     if request.trace is not None:
         advice = _from_trace(request, prices, progress)
     else:
@@ -161,3 +166,28 @@ def _progress(console: Console) -> Any:
         console.print(f"[dim]{what}: {done / 1440:.1f} of {total / 1440:.1f} days replayed[/dim]")
 
     return said
+
+
+def as_json(advice: Advice) -> dict[str, Any]:
+    return {
+        "name": advice.name,
+        "days": advice.days,
+        "region": advice.prices.region,
+        "current_mode": advice.current_mode,
+        "demanded_units": {d: sum(s) * 60 for d, s in advice.demand.items()},
+        "options": [
+            {
+                "name": o.name,
+                "usd_per_month": o.dimension_cost,
+                "own_usd_per_month": o.own,
+                "total_usd_per_month": o.total,
+                "throttled_fraction": throttled_fraction(o, advice.demanded),
+                "note": o.note.strip(),
+            }
+            for o in advice.options
+        ],
+        "own_bill": advice.own_lines,
+        "usage": asdict(advice.usage) if advice.usage else None,
+        "recommendation": advice.recommendation,
+        "warnings": advice.warnings,
+    }
