@@ -1,12 +1,15 @@
 """ddbflow's own bill, counted from a replay through the real state machines, against a count made here
 independently from the same engine's executions."""
 
+from pathlib import Path
+
 import pytest
 
 from ddbflow.advise.costs import HOURS_PER_MONTH, own_bill, total_usage
 from ddbflow.advise.prices import load_prices
 from ddbflow.advise.replay import replay
 from ddbflow.engine import Engine
+from ddbflow.sim.bench import run_bench
 from ddbflow.sim.trace import Trace
 
 MINUTES = 180  # three hours: twelve scheduled scale-down checks, and the ×3 step starts a scale-up
@@ -57,3 +60,19 @@ def test_ddbflows_own_bill_is_the_transitions_it_ran_times_the_price() -> None:
     # Two alarms (read and write high) on the one managed table, $0.10 each a month.
     assert total.alarms == 2 and bill["CloudWatch alarms"] == pytest.approx(0.20)
     assert total.metrics_requested > 0 and total.control_write_units > 0
+
+
+def test_bench_rows_carry_on_demand_ddbflows_own_and_the_net_against_target_tracking(tmp_path: Path) -> None:
+    trace = Trace("hour", tuple(30.0 + minute for minute in range(60)))
+    report = run_bench([trace], ["target-tracking", "ddbflow"], tmp_path)
+    rows = {row["policy"]: row for row in report["traces"]["hour"]["results"]}
+    demanded = sum(trace.demand) * 60
+    for row in rows.values():
+        assert row["on_demand_usd_as_wcu"] == pytest.approx(demanded * 0.625 / 1e6)
+        assert row["on_demand_usd_as_rcu"] == pytest.approx(demanded * 0.125 / 1e6)
+    tracking, ours = rows["target-tracking"], rows["ddbflow"]
+    assert tracking["own_usd"] is None and tracking["net_usd_vs_target_tracking_as_wcu"] == 0
+    assert ours["own_usage"]["executions"] >= 4 and ours["own_usd"] > 0  # four scheduled checks at least
+    capacity = (ours["capacity_unit_hours"] - tracking["capacity_unit_hours"]) * 0.00065
+    assert ours["net_usd_vs_target_tracking_as_wcu"] == pytest.approx(capacity + ours["own_usd"])
+    assert "ddbflow's own $" in (tmp_path / "results.md").read_text()
