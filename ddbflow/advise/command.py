@@ -77,6 +77,8 @@ def _advice(console: Console, request: Request) -> tuple[Advice, dict[str, Any]]
     if (request.trace is None) == (request.table is None):
         raise AdviceInputError("give either --table NAME (CloudWatch metrics) or --trace FILE (a CSV)")
     region = request.region or (TRACE_REGION if request.trace else _client_region(request.endpoint_url))
+    if not region:
+        raise AdviceInputError("no AWS region: pass --region or configure one (aws configure)")
     prices = load_prices(region)
     progress = _progress(Console(stderr=True))  # stdout stays the table (or the JSON)
     if request.trace is not None:
@@ -97,11 +99,14 @@ def _advice(console: Console, request: Request) -> tuple[Advice, dict[str, Any]]
     return advice, details
 
 
-def _client_region(endpoint_url: str | None) -> str:
-    from ddbflow.executions import aws_client
+def _client_region(endpoint_url: str | None) -> str | None:
+    """The region boto3 would use; the local world's for a local endpoint without one."""
+    import boto3
 
-    region: str = aws_client("cloudwatch", endpoint_url).meta.region_name
-    return region
+    from ddbflow.executions import LOCAL_REGION
+
+    region: str | None = boto3.Session().region_name
+    return region or (LOCAL_REGION if endpoint_url else None)
 
 
 def _from_trace(request: Request, prices: Any, progress: Any) -> Advice:

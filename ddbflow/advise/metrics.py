@@ -104,8 +104,8 @@ def check_coverage(metrics: TableMetrics, days: float, tolerance: float = 0.05) 
     covered = (end - metrics.first_datapoint).total_seconds() / 86400
     if covered < days * (1 - tolerance):
         raise AdviceInputError(
-            f"{label} has metrics for {covered:.1f} days "
+            f"{label} has metrics for {covered:.3g} days "
             f"(since {metrics.first_datapoint:%Y-%m-%d %H:%M} UTC), "
-            f"fewer than the {days:g} asked: run again with --days {max(covered, 0.1):.1f} or later "
+            f"fewer than the {days:g} asked: run again with --days {covered:.3g} or later "
             "(and read advice on fewer than 7 days with care)"
         )

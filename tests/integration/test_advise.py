@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from ddbflow.engine import Engine
@@ -67,31 +66,10 @@ def local() -> Iterator[tuple[str, dict[str, dict[str, float]]]]:
             "steady": _seed_metrics(engine, "steady", _steady),
             "spiky": _seed_metrics(engine, "spiky", _spiky),
             "young": _seed_metrics(engine, "young", _steady, minutes=MINUTES // 2),
+            "pay-per-request": _seed_metrics(engine, "pay-per-request", _spiky),
         }
         with Server(engine, port=0, tick=3600) as server:  # the world loop never turns by itself
-            totals["pay-per-request"] = _put_over_http(server.endpoint)
             yield server.endpoint, totals
-
-
-def _put_over_http(endpoint: str) -> dict[str, float]:
-    """An on-demand table's metrics, put as any CloudWatch client puts them."""
-    cloudwatch = boto3.client(
-        "cloudwatch", endpoint_url=endpoint, region_name="ap-northeast-1",
-        aws_access_key_id="testing", aws_secret_access_key="testing",
-    )  # fmt: skip
-    data = [
-        {
-            "MetricName": metric,
-            "Dimensions": [{"Name": "TableName", "Value": "pay-per-request"}],
-            "Timestamp": NOW - timedelta(minutes=MINUTES - minute),
-            "Value": value,
-            "Unit": "Count",
-        }
-        for minute in range(MINUTES)
-        for metric, value in _spiky(minute).items()
-    ]
-    cloudwatch.put_metric_data(Namespace="AWS/DynamoDB", MetricData=data)
-    return {"ConsumedWriteCapacityUnits": sum(d["Value"] for d in data)}
 
 
 def _advise(endpoint: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
