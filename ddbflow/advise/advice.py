@@ -67,7 +67,7 @@ def advise(
 ) -> Advice:
     minutes = len(next(iter(demand.values())))
     scale = month_factor(minutes)
-    options = {n: Option(n) for n in ("on-demand", "fixed", "target tracking", "ddbflow")}
+    options = {n: Option(n) for n in ("on-demand", "fixed capacity", "target tracking", "ddbflow")}
     capacities: dict[str, dict[Dimension, list[float]]] = {n: {} for n in options}
     usages: list[dict[str, Usage]] = []
     reserved: dict[str, Option] = {}
@@ -75,15 +75,15 @@ def advise(
         price = prices.unit_hour(dimension) * scale / 60  # $ per month per capacity-unit-minute
         options["on-demand"].dimension_cost[dimension] = on_demand_cost(series, prices, dimension) * scale
         fixed = fixed_capacity(series)
-        options["fixed"].note += f"{fixed} {UNIT_LABEL[dimension]} "
-        capacities["fixed"][dimension] = [float(fixed)] * minutes
+        options["fixed capacity"].note += f"{fixed} {UNIT_LABEL[dimension]} "
+        capacities["fixed capacity"][dimension] = [float(fixed)] * minutes
         trace = Trace(f"{name}-{dimension}", series)
         for option, policy in (("target tracking", "target-tracking"), ("ddbflow", "ddbflow")):
             capacity, throttled, usage = _autoscaled(trace, policy, f"{policy} on {dimension}", progress)
             options[option].throttled_units += throttled
             capacities[option][dimension] = capacity
             usages += [usage] if usage else []
-        for option in ("fixed", "target tracking", "ddbflow"):
+        for option in ("fixed capacity", "target tracking", "ddbflow"):
             options[option].dimension_cost[dimension] = sum(capacities[option][dimension]) * price
         _reserve(reserved, capacities["target tracking"][dimension], prices, dimension, scale)
     for commitment in reserved.values():

@@ -87,10 +87,10 @@ def _advice(console: Console, request: Request) -> tuple[Advice, dict[str, Any]]
         advice = _from_cloudwatch(request, region, end, prices, progress)
     advice.warnings += prices.stale(end.date())  # the run's date: --end pins it
     if advice.days < FEW_DAYS:
-        advice.warnings.append(f"only {advice.days:g} days of demand: a week's cycle is not in it")
+        advice.warnings.append(f"only {advice.days:.3g} days of demand: a week's cycle is not in it")
     details = {
         "source": advice.source,
-        "window": f"{advice.days:g} days"
+        "window": f"{advice.days:.3g} days"
         + (f" from {advice.start:%Y-%m-%d %H:%M} UTC" if advice.start else ""),
         "prices": f"ddbflow/advise/prices/{region}.json",
         "throttling limit": f"{request.max_throttled:.2%} of demand",
@@ -168,7 +168,7 @@ def _from_cloudwatch(request: Request, region: str, end: datetime, prices: Any, 
 
 def _progress(console: Console) -> Any:
     def said(what: str, done: int, total: int) -> None:
-        console.print(f"[dim]{what}: {done / 1440:.1f} of {total / 1440:.1f} days replayed[/dim]")
+        console.print(f"[dim]{what}: {done / 60:,.0f} of {total / 60:,.0f} hours replayed[/dim]")
 
     return said
 

@@ -67,16 +67,17 @@ class Prices:
         return float(self.section("cloudwatch", "get_metric_data_per_1000_metrics")) / 1000
 
     def stale(self, today: date) -> list[str]:
-        """A sentence for every priced section last confirmed more than a year before ``today``."""
-        warnings = []
-        for name, section in _dated_sections(self.document):
-            confirmed = date.fromisoformat(section["date"])
-            if (today - confirmed).days > STALE_DAYS:
-                warnings.append(
-                    f"{self.region} {name} prices date from {confirmed} (over a year before {today}): "
-                    f"check {section['source'].split(' ', 1)[0]}"
-                )
-        return warnings
+        """One sentence naming every priced section last confirmed more than a year before ``today``."""
+        old = [
+            f"{name} ({section['date']}, {section['source'].split(' ', 1)[0]})"
+            for name, section in _dated_sections(self.document)
+            if (today - date.fromisoformat(section["date"])).days > STALE_DAYS
+        ]
+        if not old:
+            return []
+        return [
+            f"{self.region} prices last confirmed over a year before {today}, check them: " + "; ".join(old)
+        ]
 
 
 def _dated_sections(document: dict[str, Any], prefix: str = "") -> list[tuple[str, dict[str, Any]]]:

@@ -42,7 +42,7 @@ def rows(advice: Advice) -> list[list[str]]:
 
 def title(advice: Advice) -> str:
     return (
-        f"{advice.name}: {advice.days:g} days of demand ({advice.source}), "
+        f"{advice.name}: {advice.days:.3g} days of demand ({advice.source}), "
         f"{advice.prices.region} prices, $ per month of 730 hours"
     )
 
@@ -73,7 +73,7 @@ def usage_line(advice: Advice) -> str:
     return (
         f"{u.executions:,} executions, {u.transitions:,} state transitions, {u.lambda_requests:,} Lambda "
         f"requests ({u.lambda_gb_seconds:,.2f} GB-s), {u.metrics_requested:,} metrics requested, "
-        f"{u.alarms} alarms, over {u.hours:,.1f} h"
+        f"{u.alarms} alarms, over {u.hours:,.3g} h"
     )
 
 

@@ -46,10 +46,10 @@ def test_a_price_older_than_a_year_is_a_warning_judged_on_the_date_given() -> No
         document["dynamodb"][section]["date"] = "2026-01-10"
     prices = Prices("us-east-1", document)
     assert prices.stale(date(2027, 1, 10)) == []
-    warnings = prices.stale(date(2027, 1, 11))
-    assert len(warnings) == 6
-    assert "us-east-1 dynamodb on-demand prices date from 2026-01-10" in warnings[0]
-    assert "https://aws.amazon.com/dynamodb/pricing/on-demand/" in warnings[0]
+    (warning,) = prices.stale(date(2027, 1, 11))
+    assert warning.startswith("us-east-1 prices last confirmed over a year before 2027-01-11, check them: ")
+    assert "dynamodb on-demand (2026-01-10, https://aws.amazon.com/dynamodb/pricing/on-demand/)" in warning
+    assert warning.count("(2026-01-10, https://") == 6
 
 
 def test_an_unknown_region_has_no_price_file() -> None:
@@ -101,7 +101,7 @@ def _options(
 ) -> list[Option]:
     return [
         Option("on-demand", {"write": on_demand}),
-        Option("fixed", {"write": 1000.0}),
+        Option("fixed capacity", {"write": 1000.0}),
         Option("target tracking", {"write": tracking}, throttled_units=throttled),
         Option("ddbflow", {"write": ddbflow - own}, own=own),
     ]
