@@ -41,22 +41,10 @@ def describe(dynamodb: Any, target: Target) -> tuple[str, int]:
 
 
 def _queries(target: Target) -> list[dict[str, Any]]:
-    metrics = [(f"{d}_{kind}", names[d]) for d in DIMENSIONS for kind, names in
-               (("consumed", CONSUMED_METRIC), ("throttled", THROTTLE_METRIC))]  # fmt: skip
     return [
-        {
-            "Id": query_id,
-            "MetricStat": {
-                "Metric": {
-                    "Namespace": "AWS/DynamoDB",
-                    "MetricName": name,
-                    "Dimensions": target.metric_dimensions(),
-                },
-                "Period": 60,
-                "Stat": "Sum",
-            },
-        }
-        for query_id, name in metrics
+        target.metric_query(f"{d}_{kind}", names[d], 60)
+        for d in DIMENSIONS
+        for kind, names in (("consumed", CONSUMED_METRIC), ("throttled", THROTTLE_METRIC))
     ]
 
 
