@@ -576,3 +576,43 @@ def world_command(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
     console.print(f"[green]✓ {config_path} and {world_path}: {tables} tables, {gsis} GSIs[/green]")
+
+
+# --- advise: on-demand or provisioned, on the table's own traffic (ddbflow/advise) ---
+
+
+@app.command("advise")
+def advise_command(
+    table: Annotated[
+        str | None, typer.Option(help="Table whose one-minute CloudWatch metrics to read")
+    ] = None,
+    index: Annotated[str | None, typer.Option(help="A global secondary index of --table")] = None,
+    days: Annotated[
+        float, typer.Option(help="Days of demand (CloudWatch keeps one-minute data 15 days)")
+    ] = 14,
+    region: Annotated[
+        str | None, typer.Option(help="Region (metrics and prices); default your AWS config")
+    ] = None,
+    endpoint_url: EndpointUrl = None,
+    trace: Annotated[
+        Path | None, typer.Option(help="A trace CSV (minute, mean_rps) instead of a table")
+    ] = None,
+    peak: Annotated[
+        float, typer.Option(help="--trace: scale its busiest minute to this many units/s")
+    ] = 1000,
+    dimension: Annotated[str, typer.Option(help="--trace: read it as reads or writes")] = "write",
+    end: Annotated[str | None, typer.Option(help="End of the window, ISO 8601 UTC (default: now)")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML report to write")] = Path(
+        "advise.html"
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead")] = False,
+) -> None:
+    """On-demand or provisioned — fixed, target tracking, ddbflow (replayed through the real state
+    machines, its own AWS bill included) or reserved — priced on the table's own traffic."""
+    # Imported here so this block merges apart from the other commands' imports.
+    from .advise.command import Request, run
+
+    request = Request(
+        table, index, days, region, endpoint_url, trace, peak, dimension, end, output, as_json=as_json
+    )
+    raise typer.Exit(run(console, request))

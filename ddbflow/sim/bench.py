@@ -2,10 +2,11 @@
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .run import POLICIES, Result, simulate
+from .run import POLICIES, Result
 from .trace import SYNTHETIC, Trace, load_csv
 
 # Provisioned capacity, US East (N. Virginia), as published on aws.amazon.com/dynamodb/pricing/provisioned
@@ -19,8 +20,13 @@ def traces(csv: Path, peak: float, days: float | None, synthetic_days: float = 1
     return [load_csv(csv, peak, days)] + [make(peak, short) for make in SYNTHETIC.values()]
 
 
-def compare(results: list[Result]) -> list[dict[str, Any]]:
-    """Each result's summary with its costs and its ratios to the oracle and to target tracking."""
+def compare(results: list[Result], own: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Each result's summary with its costs, its ratios to the oracle and to target tracking, and (from
+    ``ddbflow.advise``) on-demand's cost, ddbflow's own (``own``: usage per policy) and the net against
+    target tracking."""
+    from ddbflow.advise.costs import bench_costs
+    from ddbflow.advise.prices import load_prices
+
     by_name = {r.policy: r for r in results}
     rows = []
     for result in results:
@@ -36,7 +42,9 @@ def compare(results: list[Result]) -> list[dict[str, Any]]:
             if baseline and baseline.throttled_units
             else None
         )
-        rows.append(row)
+        row["own_usage"] = (own or {}).get(result.policy)
+        baseline_row = {"capacity_unit_hours": baseline.capacity_unit_hours} if baseline else None
+        rows.append(row | bench_costs(row, baseline_row, load_prices(PRICES["region"])))
     return rows
 
 
@@ -68,24 +76,29 @@ def bench_trace(
 ) -> dict[str, Any]:
     """Every policy on one trace: the compared rows, the policies skipped (and why), and its PNG in
     ``out_dir``. ``on_minute(policy, minute)`` follows each replay."""
-    results, skipped = [], {}
+    from ddbflow.advise.costs import total_usage
+    from ddbflow.advise.replay import replay
+
+    results, skipped, own = [], {}, {}
     for name in policies:
         follow = (lambda minute, name=name: on_minute(name, minute)) if on_minute else None
         try:
-            result = simulate(trace, name, on_minute=follow)
+            result, usage = replay(trace, name, on_minute=follow)  # ddbflow's also counts its own AWS usage
         except LookupError as exc:  # ddbflow's policy lives in another module; say so, go on
             skipped[name] = str(exc)
             if on_run:
                 on_run(trace.name, name, str(exc))
             continue
         results.append(result)
+        if counted := total_usage(usage):
+            own[name] = asdict(counted)
         if on_run:
             on_run(trace.name, name, result)
     plot(trace, results, out_dir / f"{trace.name}.png")
     return {
         "minutes": trace.minutes,
         "peak": max(trace.demand),
-        "results": compare(results),
+        "results": compare(results, own),
         "skipped": skipped,
         "plot": f"{trace.name}.png",
     }
@@ -102,6 +115,9 @@ COLUMNS = (
     "recover (min)",
     "updates / decreases",
     "simulated / wall",
+    "on-demand $ as WCU / RCU",
+    "ddbflow's own $",
+    "net $ × target tracking (as WCU)",
 )
 
 
@@ -133,6 +149,11 @@ def cells(trace_name: str, row: dict[str, Any]) -> list[str]:
         "—" if recover is None else str(recover),
         f"{row['update_calls']} / {row['decreases']}",
         f"{row['simulated_per_wall']:,.0f}",
+        f"{row['on_demand_usd_as_wcu']:,.2f} / {row['on_demand_usd_as_rcu']:,.2f}",
+        "—" if row["own_usd"] is None else f"{row['own_usd']:,.2f}",
+        "—"
+        if row["net_usd_vs_target_tracking_as_wcu"] is None
+        else f"{row['net_usd_vs_target_tracking_as_wcu']:+,.2f}",
     ]
 
 

@@ -118,12 +118,13 @@ def simulate(
     max_capacity: int = DEFAULT_MAX_CAPACITY,
     update_seconds: float = UPDATE_SECONDS,
     on_minute: Callable[[int], None] | None = None,
+    make: Callable[[Setup], Policy] | None = None,
 ) -> Result:
     """Run one policy over the trace: each minute, the capacity in effect, the traffic model, then the
-    policy sees the minute's metrics."""
+    policy sees the minute's metrics. ``make``: build the policy with it instead of by name."""
     setup = Setup(min_capacity, max_capacity, trace.demand, update_seconds)
     started = time.perf_counter()
-    policy = make_policy(policy_name, setup)
+    policy = make(setup) if make else make_policy(policy_name, setup)
     traffic = TrafficModel()
     policy.begin(START, initial_capacity(trace, min_capacity, max_capacity))
     capacity: list[float] = []

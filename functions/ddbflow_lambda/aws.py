@@ -77,21 +77,7 @@ def metric_sums(
 ) -> tuple[list[float], list[float]]:
     """Per-period Sums of consumed capacity and throttle events, aligned, oldest first (GetMetricData)."""
     metrics = {"consumed": CONSUMED_METRIC[dimension], "throttled": THROTTLE_METRIC[dimension]}
-    queries = [
-        {
-            "Id": query_id,
-            "MetricStat": {
-                "Metric": {
-                    "Namespace": "AWS/DynamoDB",
-                    "MetricName": name,
-                    "Dimensions": target.metric_dimensions(),
-                },
-                "Period": period,
-                "Stat": "Sum",
-            },
-        }
-        for query_id, name in metrics.items()
-    ]
+    queries = [target.metric_query(query_id, name, period) for query_id, name in metrics.items()]
     sums: dict[str, dict[datetime, float]] = {query_id: {} for query_id in metrics}
     with named_aws_errors():
         pages = (

@@ -35,6 +35,21 @@ class Target:
             dims.append({"Name": "GlobalSecondaryIndexName", "Value": self.index})
         return dims
 
+    def metric_query(self, query_id: str, metric: str, period: int) -> dict[str, Any]:
+        """A GetMetricData query for the per-period Sum of one of this target's AWS/DynamoDB metrics."""
+        return {
+            "Id": query_id,
+            "MetricStat": {
+                "Metric": {
+                    "Namespace": "AWS/DynamoDB",
+                    "MetricName": metric,
+                    "Dimensions": self.metric_dimensions(),
+                },
+                "Period": period,
+                "Stat": "Sum",
+            },
+        }
+
     def as_dict(self) -> dict[str, Any]:
         return {"table": self.table, "index": self.index}
 

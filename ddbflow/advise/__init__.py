@@ -1,0 +1,2 @@
+"""`ddbflow advise`: on-demand or provisioned, priced on a table's own traffic,
+ddbflow's own bill included."""
