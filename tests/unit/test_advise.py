@@ -162,7 +162,7 @@ def _advise(*args: str) -> tuple[int, str]:
     [
         ("minute,requests\n0,5\n", "lacks the column(s) mean_rps"),
         ("minute,mean_rps\n", "has no rows"),
-        ("minute,mean_rps\n0,lots\n", "could not convert string to float"),
+        ("minute,mean_rps\n0,lots\n", "line 2: mean_rps 'lots' is not a number"),
         ("minute,mean_rps\n0,0\n1,0\n", "has no demand to scale"),
     ],
 )
