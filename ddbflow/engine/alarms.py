@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from .alarm_rules import alarm_state
+from .alarm_rules import EXTRA_DATAPOINTS, evaluate_range
 from .clock import VirtualClock
 
 SeriesKey = tuple[str, str, tuple[tuple[str, str], ...]]  # namespace, metric name, sorted dimensions
@@ -105,9 +105,10 @@ class AlarmEvaluator:
         return [event for alarm in self.alarms() if (event := self._evaluate(alarm))]
 
     def datapoints(self, alarm: dict[str, Any]) -> tuple[datetime, list[float | None]]:
-        """Start of the evaluation range and the alarm's statistic per period in it (None = missing),
-        oldest first, as GetMetricStatistics would give them."""
-        period, count = alarm["Period"], alarm["EvaluationPeriods"]
+        """Start of the evaluation range (EvaluationPeriods + EXTRA_DATAPOINTS periods, as CloudWatch
+        retrieves them) and the alarm's statistic per period in it (None = missing), oldest first, as
+        GetMetricStatistics would give them."""
+        period, count = alarm["Period"], alarm["EvaluationPeriods"] + EXTRA_DATAPOINTS
         end = floor_to_period(self.clock.now(), period)
         start = end - timedelta(seconds=period * count)
         statistic = STATISTICS[alarm.get("Statistic", "Sum")]
@@ -123,12 +124,13 @@ class AlarmEvaluator:
         period = alarm["Period"]
         stat = alarm.get("Statistic", "Sum")
         start, values = self.datapoints(alarm)
-        count = len(values)
-        new_state = alarm_state(
+        count = alarm["EvaluationPeriods"]
+        new_state = evaluate_range(
             values,
+            count,
+            alarm.get("DatapointsToAlarm") or count,
             alarm["Threshold"],
             alarm["ComparisonOperator"],
-            alarm.get("DatapointsToAlarm") or count,
             alarm.get("TreatMissingData", "missing"),
             alarm["StateValue"],
         )

@@ -211,3 +211,18 @@ def test_a_failed_transaction_rolls_back_only_what_it_changed() -> None:
         assert engine.dynamodb.get_item(TableName=table, Key={"pk": {"S": "log"}, "sk": {"S": "007"}})[
             "Item"
         ]["value"] == {"S": "new"}
+
+
+def test_engine_alarms_follow_the_documented_evaluation_range() -> None:
+    # GIVEN a 3-of-3 alarm treating missing data as missing, and one breaching minute
+    target, minute = Target("probe"), FIXED_START.replace(second=0)
+    with Engine(start=minute) as engine:
+        alarm = {**PROBE_ALARM, "EvaluationPeriods": 3, "Threshold": 5.0, "TreatMissingData": "missing"}
+        engine.cloudwatch.put_metric_alarm(**alarm)
+        engine.put_metric(target, "ConsumedReadCapacityUnits", minute, 10.0)
+        engine.flush_metrics()
+        # WHEN the range holds that breach then four missing periods ("X - - - -" in the docs' table)
+        engine.clock.advance(5 * 60)
+        engine.alarms.evaluate()
+        # THEN ALARM, as CloudWatch documents (the last three periods alone would say INSUFFICIENT_DATA)
+        assert engine.alarm("probe")["StateValue"] == "ALARM"

@@ -1,45 +1,8 @@
-"""Alarm evaluation against the CloudWatch docs' tables ("How alarm state is evaluated when data is
-missing"): 5 most recent datapoints retrieved; 0 = not breaching, X = breaching, - = missing."""
+"""The baselines' alarms: Period Sums kept over the evaluation range, evaluated by the engine's rules
+(tests/unit/test_alarm_rules.py pins those against the CloudWatch docs' tables)."""
 
-import pytest
-
-from ddbflow.sim.alarm import MetricAlarm, evaluate_range
-
-VALUE = {"0": 0.0, "X": 10.0, "-": None}  # threshold 5, GreaterThanThreshold
-TREATMENTS = ("missing", "ignore", "breaching", "notBreaching")
-KEEP = "keep"  # "Retain current state"
-
-THREE_OF_THREE = [
-    ("0 - X - X", ("OK", "OK", "OK", "OK")),
-    ("0 - - - -", ("OK", "OK", "OK", "OK")),
-    ("- - - - -", ("INSUFFICIENT_DATA", KEEP, "ALARM", "OK")),
-    ("0 X X - X", ("ALARM", "ALARM", "ALARM", "ALARM")),
-    ("- - - - X", ("INSUFFICIENT_DATA", KEEP, "ALARM", "OK")),
-    ("X - - - -", ("ALARM", KEEP, "ALARM", "OK")),
-]
-TWO_OF_THREE = [
-    ("0 - X - X", ("ALARM", "ALARM", "ALARM", "ALARM")),
-    ("0 0 X 0 X", ("ALARM", "ALARM", "ALARM", "ALARM")),
-    ("0 - X - -", ("OK", "OK", "ALARM", "OK")),
-    ("- - - - 0", ("OK", "OK", "ALARM", "OK")),
-    ("- - - - X", ("INSUFFICIENT_DATA", KEEP, "ALARM", "OK")),
-]
-
-
-def cases(m: int, table: list[tuple[str, tuple[str, ...]]]) -> list[tuple[int, str, str, str]]:
-    return [
-        (m, row, treat, state)
-        for row, states in table
-        for treat, state in zip(TREATMENTS, states, strict=True)
-    ]
-
-
-@pytest.mark.parametrize(("m", "row", "treat", "expected"), cases(3, THREE_OF_THREE) + cases(2, TWO_OF_THREE))
-@pytest.mark.parametrize("current", ["OK", "ALARM"])
-def test_the_documented_tables(m: int, row: str, treat: str, expected: str, current: str) -> None:
-    datapoints = [VALUE[c] for c in row.split()]
-    state = evaluate_range(datapoints, 3, m, 5.0, "GreaterThanThreshold", treat, current)
-    assert state == (current if expected == KEEP else expected)
+from ddbflow.sim import alarm as sim_alarm
+from ddbflow.sim.alarm import MetricAlarm
 
 
 def test_the_alarm_goes_to_alarm_on_the_second_breaching_minute_of_two_out_of_two() -> None:
@@ -61,3 +24,9 @@ def test_periods_sum_their_minutes_and_missing_minutes_publish_nothing() -> None
         alarm.publish(None)  # a period with no datapoint at all: AWS/DynamoDB alarms keep their state
     assert list(alarm.datapoints)[-2:] == [550.0, None]
     assert alarm.state == "ALARM"
+
+
+def test_the_baselines_evaluate_through_the_engines_one_implementation() -> None:
+    from ddbflow.engine import alarm_rules
+
+    assert sim_alarm.evaluate_range is alarm_rules.evaluate_range
