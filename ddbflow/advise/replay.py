@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 
 from ddbflow.engine import Engine
+from ddbflow.engine.quotas import billed_transitions
 from ddbflow.sim.ddbflow_policy import DdbflowPolicy
 from ddbflow.sim.policy import Counts, Policy
 from ddbflow.sim.run import Result, Setup, simulate
@@ -24,15 +25,6 @@ DEFAULT_MEMORY_MB = 128  # Lambda's default when neither the function nor Global
 # consistent in every handler, transactions cost two units per item.
 CONTROL_READS = {"GetItem": 1.0, "Query": 1.0}
 CONTROL_WRITES = {"PutItem": 1.0, "UpdateItem": 1.0, "DeleteItem": 1.0}
-
-
-def transitions_of(events: list[dict[str, Any]]) -> int:
-    """Billed state transitions of one execution: every state entered, plus every retry of a task
-    (a task scheduled again without a new state entry)."""
-    entered = sum(1 for e in events if e["type"].endswith("StateEntered"))
-    tasks_entered = sum(1 for e in events if e["type"] == "TaskStateEntered")
-    scheduled = sum(1 for e in events if e["type"] in ("TaskScheduled", "LambdaFunctionScheduled"))
-    return entered + max(0, scheduled - tasks_entered)
 
 
 def memory_mb(engine: Engine, function: str) -> int:
@@ -101,7 +93,15 @@ class UsageCounter:
             ]
             if not executions:
                 continue
-            transitions = sum(transitions_of(self._history(e)) for e in executions)
+            transitions = sum(billed_transitions(self._history(e)) for e in executions)
+            # A Distributed Map's children are executions of their own, billed too (their histories are
+            # kept apart from the parent's by the engine).
+            transitions += sum(
+                child.transitions
+                for run_arn, children in engine.usage.map_runs.items()
+                if f":mapRun:{arn.rsplit(':', 1)[-1]}/" in run_arn
+                for child in children
+            )
             requests, gb_seconds = by_function.get(machine, (0, 0.0))
             usages[machine] = Usage(
                 hours=hours,

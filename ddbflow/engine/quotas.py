@@ -89,8 +89,22 @@ class Child:
     error: str | None = None
     cause: str | None = None
     events: int = 0
+    transitions: int = 0  # billed state transitions of its own history (billed_transitions)
+    lambda_tasks: int = 0  # Lambda tasks scheduled in its history
     start: str = ""
     stop: str = ""
+
+
+LAMBDA_SCHEDULED = ("TaskScheduled", "LambdaFunctionScheduled")
+
+
+def billed_transitions(events: list[Any]) -> int:
+    """Billed state transitions of one execution's history (a parent's, or a Distributed Map child's):
+    every state entered, plus every retry of a task (a task scheduled again without a new state entry)."""
+    entered = sum(1 for e in events if str(e["type"]).endswith("StateEntered"))
+    tasks_entered = sum(1 for e in events if e["type"] == "TaskStateEntered")
+    scheduled = sum(1 for e in events if e["type"] in LAMBDA_SCHEDULED)
+    return entered + max(0, scheduled - tasks_entered)
 
 
 @dataclass
@@ -248,10 +262,20 @@ def _distributed_map_patches(usage: Usage) -> list[tuple[Any, str, Any]]:
         start = env.event_manager._get_current_timestamp().isoformat()
         original_job(self, env, job)
         state = env.program_state()
-        events = len(env.event_manager._history_event_list)
+        history = env.event_manager._history_event_list
+        events = len(history)
         arn = self._map_run_record.map_run_arn
         usage.history(events, f"{arn} child {job.job_index}")
-        child = Child(job.job_index, job.job_input, "SUCCEEDED", job.job_output, events=events, start=start)
+        child = Child(
+            job.job_index,
+            job.job_input,
+            "SUCCEEDED",
+            job.job_output,
+            events=events,
+            transitions=billed_transitions(history),
+            lambda_tasks=sum(1 for e in history if e["type"] in LAMBDA_SCHEDULED),
+            start=start,
+        )
         if isinstance(state, ProgramError) or job.job_output is None:
             error = (state.error or {}) if isinstance(state, ProgramError) else {}
             child.status, child.error, child.cause = "FAILED", error.get("error"), error.get("cause")

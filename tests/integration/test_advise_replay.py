@@ -33,6 +33,11 @@ def _count_independently(engine: Engine, into: dict[str, int]) -> None:
                     into["transitions"] += 1 if scheduled_in_visit else 0
                     scheduled_in_visit += 1
             into["executions"] += 1
+    # A Distributed Map's children keep histories of their own (the scale-down check's per-target work).
+    for children in engine.usage.map_runs.values():
+        for child in children:
+            into["transitions"] += child.transitions
+            into["lambda_tasks"] += child.lambda_tasks
 
 
 def test_ddbflows_own_bill_is_the_transitions_it_ran_times_the_price() -> None:
