@@ -23,10 +23,9 @@ import math
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from ddbflow.engine.alarm_rules import alarm_state
-from ddbflow.engine.alarms import floor_to_period
 from ddbflow.engine.engine import ACCOUNT, PROJECT_ROOT
 from ddbflow.engine.schedules import rate_seconds
 from ddbflow.engine.template import Resolver, Template
@@ -42,6 +41,7 @@ from .ddbflow_policy import TABLE, shipped_config
 from .policy import UPDATE_SECONDS, Counts, Minute
 
 MINUTE = 60
+ONE_MINUTE = timedelta(minutes=1)
 WAIT_FOR_TABLE = 10  # statemachines/*.asl.json "Wait For Table"
 LEASE_EXTRA_SECONDS = 300  # "Take Lease" seconds: deadline (+ cooldown for scale-up) + 300
 READ_DEMAND_PERIOD = 60  # handlers/read_demand.py: DynamoDB's one-minute Sums
@@ -58,13 +58,14 @@ class Retry:
     backoff: float
     max_delay: float | None = None
 
-    def delays(self) -> list[float]:
-        """Engine seconds before each retry; moto allows attempts − 1 retries, FULL jitter halves."""
-        out = []
+    def delays(self) -> list[float | None]:
+        """Engine seconds before each retry, then None (no retry left); moto allows attempts − 1
+        retries; FULL jitter draws from [0, delay], here its mean."""
+        out: list[float | None] = []
         for n in range(self.attempts - 1):
             delay = self.interval * self.backoff**n
             out.append((min(delay, self.max_delay) if self.max_delay else delay) / 2)
-        return out
+        return [*out, None]
 
 
 def _task_retries(machine: str, state: str, error: str) -> Retry:
@@ -103,6 +104,9 @@ class _Alarm:
     definition: dict[str, Any]
     dimension: Dimension
     state: str = "INSUFFICIENT_DATA"  # a new alarm, as CloudWatch starts it
+    # End of the last period evaluated: its datapoints are complete, so until the next period ends (or
+    # the alarm is put again) another evaluation gives the same state.
+    evaluated_until: int | None = None
 
 
 @dataclass
@@ -120,7 +124,7 @@ class FastDdbflow:
     """The ``ddbflow`` policy without the engine: same decisions, same times, ~1000× faster."""
 
     name = "ddbflow-fast"
-    _asl_cache: dict[str, Any] = {}
+    _asl_cache: ClassVar[dict[str, Any]] = {}  # read from the ASL files and template.yaml once
 
     def __init__(
         self,
@@ -135,10 +139,10 @@ class FastDdbflow:
         self.policies = {d: resolve_policy(self.config, TABLE, d) for d in DIMENSIONS}
         if not self._asl_cache:
             self._asl_cache.update(
-                lease_up=_task_retries("scale_up", "Take Lease", "LeaseHeld"),
-                lease_down=_task_retries("scale_down", "Take Lease", "LeaseHeld"),
-                busy_up=_task_retries("scale_up", "Update Table", "ResourceInUseException"),
-                busy_down=_task_retries("scale_down", "Update Table", "ResourceInUseException"),
+                lease_up=_task_retries("scale_up", "Take Lease", "LeaseHeld").delays(),
+                lease_down=_task_retries("scale_down", "Take Lease", "LeaseHeld").delays(),
+                busy_up=_task_retries("scale_up", "Update Table", "ResourceInUseException").delays(),
+                busy_down=_task_retries("scale_down", "Update Table", "ResourceInUseException").delays(),
                 schedules=_schedule_seconds(),
             )
         self._ids = itertools.count()
@@ -147,6 +151,7 @@ class FastDdbflow:
 
     def begin(self, start: datetime, capacity: int) -> None:
         self.start = self.now = start
+        self._epoch = int(start.timestamp())  # floor_to_period counts periods from the Unix epoch
         self.part = _Part({"read": capacity, "write": self.min_capacity})
         self.timeline: list[tuple[datetime, int]] = [(start, capacity)]
         self.changes: list[tuple[datetime, dict[Dimension, int]]] = []
@@ -155,7 +160,9 @@ class FastDdbflow:
         self.alarms = {
             d["AlarmName"]: _Alarm(d, dimension)
             for d, dimension in zip(
-                target_alarms(self.config, TABLE, dict(self.part.capacity), []), DIMENSIONS, strict=True
+                target_alarms(self.config, TABLE, {d: self.part.capacity[d] for d in DIMENSIONS}, []),
+                DIMENSIONS,
+                strict=True,
             )
         }
         self.lease: tuple[str, datetime] | None = None
@@ -163,8 +170,9 @@ class FastDdbflow:
         self.low_checks: dict[Dimension, int] = {}
         self.decisions: list[tuple[datetime, str, str]] = []  # (time, machine, summary)
         self._wakes: list[tuple[datetime, int, Execution]] = []
-        self._schedules = [
-            [start + timedelta(seconds=s), timedelta(seconds=s)] for s in self._asl_cache["schedules"]
+        # [next due, period] of each schedule rule, first due one period after the start
+        self._schedules: list[tuple[datetime, timedelta]] = [
+            (start + timedelta(seconds=s), timedelta(seconds=s)) for s in self._asl_cache["schedules"]
         ]
 
     def capacity_at(self, at: datetime) -> float:
@@ -172,16 +180,17 @@ class FastDdbflow:
         return float(self.timeline[max(index, 0)][1])
 
     def observe(self, minute: Minute) -> None:
-        end = minute.at + timedelta(minutes=1)
+        end = minute.at + ONE_MINUTE
         self.consumed.append(minute.consumed)
         self.throttled.append(minute.throttle_events)
         self._run_until(end, including=True)
-        self._evaluate_alarms()
-        for schedule in self._schedules:
-            while schedule[0] <= end:
+        self._evaluate_alarms(self._seconds(end))
+        for number, (due, period) in enumerate(self._schedules):
+            while due <= end:
                 self._start(self._scale_down())
-                schedule[0] += schedule[1]
-        self._run_until(end + timedelta(minutes=1), including=False)
+                due += period
+            self._schedules[number] = (due, period)
+        self._run_until(end + ONE_MINUTE, including=False)
 
     def finish(self) -> Counts:
         while self._wakes:
@@ -201,9 +210,7 @@ class FastDdbflow:
         heapq.heappush(self._wakes, (wake, next(self._ids), execution))
 
     def _run_until(self, moment: datetime, *, including: bool) -> None:
-        while self._wakes and (
-            self._wakes[0][0] < moment or (including and self._wakes[0][0] == moment)
-        ):
+        while self._wakes and (self._wakes[0][0] < moment or (including and self._wakes[0][0] == moment)):
             wake, _, execution = heapq.heappop(self._wakes)
             self.now = max(self.now, wake)
             self._resume(execution)
@@ -212,13 +219,18 @@ class FastDdbflow:
 
     # -- CloudWatch ----------------------------------------------------------------------------------
 
-    def _evaluate_alarms(self) -> None:
-        """The engine's AlarmEvaluator: the statistic per period over the last EvaluationPeriods."""
+    def _evaluate_alarms(self, now: int) -> None:
+        """The engine's AlarmEvaluator at ``now`` (seconds from the start): the statistic per period
+        over the last EvaluationPeriods periods ended (``floor_to_period``)."""
         started = []
         for alarm in self.alarms.values():
             d = alarm.definition
             period, count = d["Period"], d["EvaluationPeriods"]
-            end = self._seconds(floor_to_period(self.now, period))
+            end = (now + self._epoch) // period * period - self._epoch
+            silent = not self._series(alarm.dimension)[0] and d.get("TreatMissingData") == "notBreaching"
+            if end == alarm.evaluated_until or (silent and alarm.state == "OK"):
+                continue  # nothing new to see; a dimension that never published stays OK
+            alarm.evaluated_until = end
             values = [
                 self._period_sum(alarm.dimension, end - period * (count - i), period) for i in range(count)
             ]
@@ -273,14 +285,23 @@ class FastDdbflow:
 
     # -- DynamoDB and the control table --------------------------------------------------------------
 
+    def _decreases_today(self) -> int:
+        """NumberOfDecreasesToday: the decreases of the current UTC day (the newest are last)."""
+        day, count = self.now.date(), 0
+        for moment in reversed(self.part.decreases):
+            if moment.date() != day:
+                break
+            count += 1
+        return count
+
     def _describe(self) -> dict[str, Any]:
         part = self.part
-        day = self.now.date()
         return {
-            **part.capacity,
+            "read": part.capacity["read"],
+            "write": part.capacity["write"],
             "active": part.busy_until is None or self.now >= part.busy_until,
             "last_decrease": part.last_decrease.isoformat() if part.last_decrease else None,
-            "decreases_today": sum(1 for t in part.decreases if t.date() == day),
+            "decreases_today": self._decreases_today(),
         }
 
     def _update_table(self, throughput: dict[Dimension, int]) -> str | None:
@@ -292,8 +313,7 @@ class FastDdbflow:
             return None  # "will not change": Update Table counts it as applied
         decrease = any(throughput[d] < part.capacity[d] for d in DIMENSIONS)
         increase = any(throughput[d] > part.capacity[d] for d in DIMENSIONS)
-        today = sum(1 for t in part.decreases if t.date() == now.date())
-        if decrease and not decrease_allowed(today, part.last_decrease, now):
+        if decrease and not decrease_allowed(self._decreases_today(), part.last_decrease, now):
             return "LimitExceededException"
         if increase:
             part.last_increase = now
@@ -318,9 +338,11 @@ class FastDdbflow:
 
     # -- the machines --------------------------------------------------------------------------------
 
-    def _leased(self, owner: str, seconds: int, retry: Retry) -> Generator[datetime, None, bool]:
+    def _leased(
+        self, owner: str, seconds: int, delays: list[float | None]
+    ) -> Generator[datetime, None, bool]:
         """Take Lease with its LeaseHeld Retry; False when the retries ran out."""
-        for delay in [*retry.delays(), None]:
+        for delay in delays:
             if self._take_lease(owner, seconds):
                 return True
             if delay is None:
@@ -328,11 +350,13 @@ class FastDdbflow:
             yield self.now + timedelta(seconds=delay)
         return False
 
-    def _applied(self, throughput: dict[Dimension, int], retry: Retry) -> Generator[datetime, None, bool]:
+    def _applied(
+        self, throughput: dict[Dimension, int], delays: list[float | None]
+    ) -> Generator[datetime, None, bool]:
         """Update Table with its ResourceInUseException Retry, then Wait For Table until ACTIVE (or the
         deadline); False when the update was refused."""
         deadline = self.now + timedelta(seconds=self.policies["read"].update_deadline_seconds)
-        for delay in [*retry.delays(), None]:
+        for delay in delays:
             error = self._update_table(throughput)
             if error is None:
                 break
@@ -369,7 +393,9 @@ class FastDdbflow:
         throughput = {dimension: plan.new, other: alongside.new}
         if (yield from self._applied(throughput, self._asl_cache["busy_up"])):
             self._rearm(dimension, plan.new, policy)
-            raised = [(dimension, plan.new)] + ([(other, alongside.new)] if alongside.action == "increase" else [])
+            raised = [(dimension, plan.new)] + (
+                [(other, alongside.new)] if alongside.action == "increase" else []
+            )
             if alongside.action == "increase":
                 self._rearm(other, alongside.new, self.policies[other])
             for raised_dimension, _ in raised:
@@ -390,9 +416,7 @@ class FastDdbflow:
             return
         table = self._describe()
         plans = {
-            d: plan_dimension(
-                d, int(table[d]), self._peak(d, p), p, self.low_checks.get(d, 0), self.now
-            )
+            d: plan_dimension(d, int(table[d]), self._peak(d, p), p, self.low_checks.get(d, 0), self.now)
             for d, p in self.policies.items()
         }
         last_decrease = datetime.fromisoformat(table["last_decrease"]) if table["last_decrease"] else None

@@ -129,12 +129,13 @@ def simulate(
     update_seconds: float = UPDATE_SECONDS,
     on_minute: Callable[[int], None] | None = None,
     config: dict[str, Any] | None = None,
+    policy: Policy | None = None,
 ) -> Result:
     """Run one policy over the trace: each minute, the capacity in effect, the traffic model, then the
     policy sees the minute's metrics."""
     setup = Setup(min_capacity, max_capacity, trace.demand, update_seconds, config)
     started = time.perf_counter()
-    policy = make_policy(policy_name, setup)
+    policy = policy or make_policy(policy_name, setup)  # a policy built by the caller runs as given
     traffic = TrafficModel()
     policy.begin(START, initial_capacity(trace, min_capacity, max_capacity))
     capacity: list[float] = []

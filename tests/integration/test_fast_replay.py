@@ -58,12 +58,7 @@ OTHER = {
 
 def replay(trace: Trace, policy: Policy) -> tuple[run.Result, list[tuple[datetime, int]]]:
     """run.simulate's loop with this policy object (to read its timeline of capacity changes)."""
-    original = run.make_policy
-    run.make_policy = lambda name, setup: policy  # type: ignore[assignment]
-    try:
-        result = run.simulate(trace, policy.name)
-    finally:
-        run.make_policy = original  # type: ignore[assignment]
+    result = run.simulate(trace, policy.name, policy=policy)
     timeline = policy.timeline if isinstance(policy, FastDdbflow) else policy._timeline  # type: ignore[attr-defined]
     return result, list(timeline)
 
