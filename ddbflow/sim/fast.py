@@ -184,7 +184,7 @@ class FastDdbflow:
         self.consumed.append(minute.consumed)
         self.throttled.append(minute.throttle_events)
         self._run_until(end, including=True)
-        self._evaluate_alarms(self._seconds(end))
+        self._evaluate_alarms((minute.index + 1) * MINUTE)
         for number, (due, period) in enumerate(self._schedules):
             while due <= end:
                 self._start(self._scale_down())
@@ -231,9 +231,13 @@ class FastDdbflow:
             if end == alarm.evaluated_until or (silent and alarm.state == "OK"):
                 continue  # nothing new to see; a dimension that never published stays OK
             alarm.evaluated_until = end
-            values = [
-                self._period_sum(alarm.dimension, end - period * (count - i), period) for i in range(count)
-            ]
+            consumed = self._series(alarm.dimension)[0]
+            if period == MINUTE and count == 1:  # the shipped alarm: the minute that just ended
+                values = [consumed[end // MINUTE - 1] if 0 < end // MINUTE <= len(consumed) else None]
+            else:
+                values = [
+                    self._period_sum(consumed, end - period * (count - i), period) for i in range(count)
+                ]
             new = alarm_state(
                 values,
                 d["Threshold"],
@@ -256,8 +260,8 @@ class FastDdbflow:
         # Only the read dimension carries the trace; the write dimension publishes nothing.
         return (self.consumed, self.throttled) if dimension == "read" else ([], [])
 
-    def _period_sum(self, dimension: Dimension, start: int, period: int) -> float | None:
-        consumed, _ = self._series(dimension)
+    @staticmethod
+    def _period_sum(consumed: list[float], start: int, period: int) -> float | None:
         first, last = max(0, -(-start // MINUTE)), min(len(consumed), -(-(start + period) // MINUTE))
         return sum(consumed[first:last]) if last > first else None
 
