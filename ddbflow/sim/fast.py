@@ -31,7 +31,7 @@ from ddbflow.engine.schedules import rate_seconds
 from ddbflow.engine.template import Resolver, Template
 from ddbflow_lambda.core.alarms import alarm_definition, target_alarms
 from ddbflow_lambda.core.budget import decrease_allowed
-from ddbflow_lambda.core.capacity import Plan, measure_demand, plan_alongside, plan_increase
+from ddbflow_lambda.core.capacity import Plan, demand_window, measure_demand, plan_alongside, plan_increase
 from ddbflow_lambda.core.config import Policy, resolve_policy, validate_config
 from ddbflow_lambda.core.cooldown import cooldown_state
 from ddbflow_lambda.core.scale_down import plan_dimension, plan_target
@@ -408,8 +408,8 @@ class FastDdbflow:
 
     def _demand(self, dimension: Dimension, policy: Policy) -> Any:
         period = policy.alarm_period_seconds
-        start = self.now - timedelta(seconds=period * policy.alarm_evaluation_periods)
-        consumed, throttled = self._metric_sums(dimension, period, start, self.now)
+        start, end = demand_window(policy, self.now)
+        consumed, throttled = self._metric_sums(dimension, period, start, end)
         return measure_demand(consumed, throttled, period, policy.throttled_request_units)
 
     def _scale_down(self) -> Execution:
