@@ -291,18 +291,38 @@ def simulate(
 def bench(
     trace: Annotated[Path, typer.Option(help="Real trace (CSV)")] = NASA_TRACE,
     peak: Peak = 1000,
-    days: Annotated[float, typer.Option(help="Days of the real trace (synthetic loads: 1 day)")] = 30,
+    days: Annotated[
+        float | None,
+        typer.Option(help="Days of the real trace (default 30; synthetic: 1); --corpus: of each trace"),
+    ] = None,
     policies: Annotated[str | None, typer.Option(help="Comma-separated policies (default: all)")] = None,
     out: Annotated[Path, typer.Option(help="Where results.json and the PNGs go")] = Path("bench"),
+    corpus: Annotated[
+        bool, typer.Option("--corpus", help="The development corpus instead: corpus.json, corpus.md")
+    ] = False,
+    split: Annotated[str, typer.Option(help="--corpus: tuning | reporting | all")] = "all",
+    jobs: Annotated[int | None, typer.Option(help="--corpus: parallel processes (default: cores)")] = None,
+    only: Annotated[
+        str | None, typer.Option("--traces", help="--corpus: only these traces (comma-separated names)")
+    ] = None,
 ) -> None:
     """Every policy on the real trace and on synthetic loads (×4 step, ramp, spike): a table, then
-    bench/results.json and a PNG per trace of demand vs each policy's capacity."""
+    bench/results.json and a PNG per trace of demand vs each policy's capacity. With --corpus: every
+    policy on every trace of the development corpus (ddbflow/sim/corpus.py), in parallel."""
     from .sim.bench import run_bench, traces
     from .sim.run import POLICIES
 
+    names = [p.strip() for p in policies.split(",")] if policies else list(POLICIES)
+    if corpus:
+        from .corpus_cli import bench_corpus
+        from .sim.corpus_bench import default_jobs
+
+        chosen = [t.strip() for t in only.split(",")] if only else None
+        bench_corpus(console, split, peak, days, names, default_jobs() if jobs is None else jobs, out, chosen)
+        return
+    days = 30 if days is None else days
     if not trace.is_file():
         raise typer.BadParameter(f"{trace} not found")
-    names = [p.strip() for p in policies.split(",")] if policies else list(POLICIES)
 
     def said(trace_name: str, policy: str, outcome: object) -> None:
         if isinstance(outcome, str):

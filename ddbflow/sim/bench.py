@@ -53,29 +53,42 @@ def run_bench(
     out_dir.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {"prices": PRICES, "traces": {}}
     for trace in trace_list:
-        results, skipped = [], {}
-        for name in policies:
-            try:
-                result = simulate(trace, name)
-            except LookupError as exc:  # ddbflow's policy lives in another module; say so, go on
-                skipped[name] = str(exc)
-                if on_run:
-                    on_run(trace.name, name, str(exc))
-                continue
-            results.append(result)
-            if on_run:
-                on_run(trace.name, name, result)
-        plot(trace, results, out_dir / f"{trace.name}.png")
-        report["traces"][trace.name] = {
-            "minutes": trace.minutes,
-            "peak": max(trace.demand),
-            "results": compare(results),
-            "skipped": skipped,
-            "plot": f"{trace.name}.png",
-        }
+        report["traces"][trace.name] = bench_trace(trace, policies, out_dir, on_run)
     (out_dir / "results.json").write_text(json.dumps(report, indent=2) + "\n")
     (out_dir / "results.md").write_text(f"{title(report)}\n\n{markdown(report)}")
     return report
+
+
+def bench_trace(
+    trace: Trace,
+    policies: list[str],
+    out_dir: Path,
+    on_run: Callable[[str, str, Result | str], None] | None = None,
+    on_minute: Callable[[str, int], None] | None = None,
+) -> dict[str, Any]:
+    """Every policy on one trace: the compared rows, the policies skipped (and why), and its PNG in
+    ``out_dir``. ``on_minute(policy, minute)`` follows each replay."""
+    results, skipped = [], {}
+    for name in policies:
+        follow = (lambda minute, name=name: on_minute(name, minute)) if on_minute else None
+        try:
+            result = simulate(trace, name, on_minute=follow)
+        except LookupError as exc:  # ddbflow's policy lives in another module; say so, go on
+            skipped[name] = str(exc)
+            if on_run:
+                on_run(trace.name, name, str(exc))
+            continue
+        results.append(result)
+        if on_run:
+            on_run(trace.name, name, result)
+    plot(trace, results, out_dir / f"{trace.name}.png")
+    return {
+        "minutes": trace.minutes,
+        "peak": max(trace.demand),
+        "results": compare(results),
+        "skipped": skipped,
+        "plot": f"{trace.name}.png",
+    }
 
 
 COLUMNS = (

@@ -9,7 +9,6 @@ intervals in engine time. Nothing here decides a capacity: what the table ends u
 executions did to it.
 """
 
-import bisect
 import gc
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,7 +17,7 @@ from ddbflow.engine import Engine
 from ddbflow.engine.schedules import Scheduler
 from ddbflow_lambda.core.target import CONSUMED_METRIC, THROTTLE_METRIC, Dimension, Target
 
-from .policy import UPDATE_SECONDS, Counts, Minute
+from .policy import UPDATE_SECONDS, Counts, Minute, capacity_during
 
 TABLE = Target("simulated")  # one provisioned table, no GSI; the trace is its read dimension
 DIMENSION: Dimension = "read"
@@ -71,10 +70,10 @@ class DdbflowPolicy:
         gc.freeze()
 
     def capacity_at(self, at: datetime) -> float:
-        """The read capacity the table had ACTIVE at ``at``: an update counts once the table is ACTIVE
-        again (``update_seconds`` after the UpdateTable call), not while it is UPDATING."""
-        index = bisect.bisect_right(self._timeline, (at, float("inf"))) - 1
-        return float(self._timeline[max(index, 0)][1])
+        """The read capacity in effect over the minute from ``at``: an update counts once the table is
+        ACTIVE again (``update_seconds`` after the UpdateTable call), pro rata in the minute it lands in,
+        by the rule every policy is counted by."""
+        return capacity_during(self._timeline, at)
 
     def observe(self, minute: Minute) -> None:
         engine = self._engine()

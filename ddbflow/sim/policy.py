@@ -8,11 +8,30 @@ again). Decreases are limited by DynamoDB's daily budget (``ddbflow_lambda.core.
 policy alike.
 """
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 UPDATE_SECONDS = 30.0  # UpdateTable → ACTIVE with the new capacity (assumed equal for every policy)
+MINUTE = timedelta(minutes=1)
+
+
+def capacity_during(timeline: Sequence[tuple[datetime, float]], at: datetime) -> float:
+    """The one rule every policy's capacity (and so its capacity-unit-hours and its throttling) is
+    counted by: the mean capacity in effect over the minute that starts at ``at``. ``timeline`` holds
+    (time the table is ACTIVE with it, capacity), oldest first; a change landing mid-minute counts pro
+    rata, for the share of the minute it was in effect."""
+    end = at + MINUTE
+    index = max(0, bisect_right(timeline, at, key=lambda change: change[0]) - 1)
+    since, level, total = at, timeline[index][1], 0.0
+    for when, capacity in timeline[index + 1 :]:
+        if when >= end:
+            break
+        total += level * ((when - since) / MINUTE)
+        since, level = when, capacity
+    return total + level * ((end - since) / MINUTE)
 
 
 @dataclass(frozen=True)

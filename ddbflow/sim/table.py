@@ -7,9 +7,7 @@ from datetime import datetime, timedelta
 
 from ddbflow_lambda.core import budget
 
-from .policy import UPDATE_SECONDS, Counts
-
-MINUTE = timedelta(minutes=1)
+from .policy import UPDATE_SECONDS, Counts, capacity_during
 
 
 class SimTable:
@@ -44,13 +42,10 @@ class SimTable:
         return self.capacity
 
     def capacity_during(self, at: datetime) -> float:
-        """Mean capacity in effect over the minute starting at ``at`` (an update may land mid-minute)."""
+        """Mean capacity in effect over the minute starting at ``at``, by the rule every policy is counted
+        by (an update landing mid-minute counts pro rata)."""
         self._settle(at)
-        if self.pending and self.pending[0] < at + MINUTE:
-            ready, new = self.pending
-            share = (ready - at) / MINUTE
-            return self.capacity * share + new * (1 - share)
-        return float(self.capacity)
+        return capacity_during([(at, self.capacity), *([self.pending] if self.pending else [])], at)
 
     def _decreases_on(self, now: datetime) -> int:
         same_day = self.last_decrease is not None and self.last_decrease.date() == now.date()

@@ -41,9 +41,10 @@ def simulate(demand: list[float], capacity: int) -> Run:
 
 def test_a_fourfold_step_is_served_within_three_minutes() -> None:
     run = simulate([100.0] * 10 + [400.0] * 20, capacity=150)
-    # The shipped alarm needs one one-minute period above 80 %: ALARM at the end of minute 10, the table
-    # is ACTIVE 30 s after the update, so minute 12 runs on the new capacity: (150 + 250) / 0.8 = 500.
-    assert run.capacities[11] == 150
+    # The shipped alarm needs one one-minute period above 80 %: ALARM at the end of minute 10, the update
+    # at the start of minute 11 makes the table ACTIVE 30 s later, so minute 11 runs half on each (pro
+    # rata, as for every policy) and minute 12 on the new capacity: (150 + 250) / 0.8 = 500.
+    assert run.capacities[11] == (150 + 500) / 2
     assert run.capacities[12] == 500
     assert all(MIN <= c <= MAX for c in run.capacities)
     assert run.counts.update_calls == len(run.changes) >= 1
