@@ -16,10 +16,8 @@ control table's lease, cooldown stamps and low-check counters. ``tests/integrati
 holds this to the real replay.
 """
 
-import bisect
 import heapq
 import itertools
-import math
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -38,7 +36,7 @@ from ddbflow_lambda.core.scale_down import plan_dimension, plan_target
 from ddbflow_lambda.core.target import DIMENSIONS, OTHER_DIMENSION, Dimension
 
 from .ddbflow_policy import TABLE, shipped_config
-from .policy import UPDATE_SECONDS, Counts, Minute
+from .policy import UPDATE_SECONDS, Counts, Minute, capacity_during
 
 MINUTE = 60
 ONE_MINUTE = timedelta(minutes=1)
@@ -176,8 +174,7 @@ class FastDdbflow:
         ]
 
     def capacity_at(self, at: datetime) -> float:
-        index = bisect.bisect_right(self.timeline, (at, math.inf)) - 1
-        return float(self.timeline[max(index, 0)][1])
+        return capacity_during(self.timeline, at)  # DdbflowPolicy's rule, on the same timeline
 
     def observe(self, minute: Minute) -> None:
         end = minute.at + ONE_MINUTE
