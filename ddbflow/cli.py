@@ -616,3 +616,35 @@ def advise_command(
         table, index, days, region, endpoint_url, trace, peak, dimension, end, output, as_json=as_json
     )
     raise typer.Exit(run(console, request))
+
+
+# --- tune: settings for one table's own traffic (ddbflow/tune.py) ---
+
+
+@app.command("tune")
+def tune_command(
+    trace: Annotated[Path, typer.Option(help="CSV with minute and mean_rps columns (../shared/traces/)")],
+    max_throttled: Annotated[
+        float | None,
+        typer.Option(help="Throttled units allowed, % of demand (default: what target tracking throttles)"),
+    ] = None,
+    peak: Peak = 1000,
+    days: Annotated[float | None, typer.Option(help="Tune on the first N days of the trace")] = None,
+    replay_days: Annotated[
+        float | None, typer.Option(help="Replay through the real state machines only the first N days")
+    ] = None,
+    replay: Annotated[bool, typer.Option(help="Check the winner through the real state machines")] = True,
+    budget: Annotated[float, typer.Option(help="Wall seconds the search may take")] = 50.0,
+    out: Annotated[
+        Path | None, typer.Option(help="Config fragment to write (default tuned-<trace>.json)")
+    ] = None,
+    table: Annotated[
+        str | None, typer.Option(help="Table name in the fragment (default: the trace's)")
+    ] = None,
+) -> None:
+    """Search the policy settings for the fewest capacity-unit-hours within a throttling bound on your own
+    traffic (fast evaluator), replay the winner through the real state machines beside the defaults and
+    target tracking, and write the tuned settings as a config fragment."""
+    from .tune import report
+
+    report(console, _trace(str(trace), peak, days), max_throttled, budget, replay, replay_days, out, table)

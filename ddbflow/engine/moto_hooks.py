@@ -35,6 +35,7 @@ from moto.stepfunctions.parser.asl.component.common.string import string_express
 from moto.stepfunctions.parser.asl.component.state import state as asl_state
 from moto.stepfunctions.parser.asl.component.state.exec import execute_state
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+from moto.stepfunctions.parser.asl.component.state.wait.wait_function import timestamp as wait_timestamp
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
 from moto.stepfunctions.parser.asl.eval import environment as asl_environment
 from moto.stepfunctions.parser.asl.eval import states as asl_states
@@ -59,6 +60,7 @@ STATE_DATA_COPIERS = (
 )
 INTERNALS: dict[str, tuple[Any, str]] = {
     "Wait state interval": (WaitFunction, "_wait_interval"),
+    "Wait state Timestamp / TimestampPath": (wait_timestamp, "datetime"),
     "Retry interval sleep": (retrier_decl, "time"),
     "history event timestamps": (EventManager, "_get_current_timestamp"),
     "$$.State.EnteredTime": (asl_state, "datetime"),
@@ -369,8 +371,16 @@ def _clock_patches(clock: VirtualClock, execution_starting: Callable[[], None]) 
         def now(cls, tz: Any = None) -> "ClockDatetime":
             return clock.now().astimezone(tz)  # type: ignore[return-value]
 
+    # A Wait with Timestamp(Path) waits until `timestamp - datetime.datetime.now()` (naive wall time):
+    # in engine time it must count from the clock, or e.g. "Wait Out Cooldown" never waits.
+    class NaiveClockDatetime(_datetime.datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> "NaiveClockDatetime":
+            return clock.now().astimezone(_datetime.UTC).replace(tzinfo=None)  # type: ignore[return-value]
+
     return [
         (WaitFunction, "_wait_interval", wait_interval),
+        (wait_timestamp, "datetime", types.SimpleNamespace(datetime=NaiveClockDatetime)),
         (retrier_decl, "time", types.SimpleNamespace(sleep=clock.sleep)),
         (EventManager, "_get_current_timestamp", staticmethod(event_time)),
         (asl_state, "datetime", types.SimpleNamespace(datetime=ClockDatetime, timezone=_datetime.timezone)),

@@ -35,8 +35,16 @@ def shipped_config(min_capacity: int, max_capacity: int) -> dict[str, Any]:
 class DdbflowPolicy:
     name = "ddbflow"
 
-    def __init__(self, min_capacity: int, max_capacity: int, update_seconds: float = UPDATE_SECONDS) -> None:
+    def __init__(
+        self,
+        min_capacity: int,
+        max_capacity: int,
+        update_seconds: float = UPDATE_SECONDS,
+        config: dict[str, Any] | None = None,
+    ) -> None:
         self.min_capacity, self.max_capacity = min_capacity, max_capacity
+        # The policy config loaded into the engine (`ddbflow tune` replays its candidate); default shipped.
+        self.config = config
         self.update_seconds = update_seconds
         self.engine: Engine | None = None
         # (time the table is ACTIVE with it, read capacity), oldest first
@@ -51,7 +59,7 @@ class DdbflowPolicy:
         engine.__enter__()
         self.engine = engine
         engine.create_table(TABLE.table, read=capacity, write=self.min_capacity)
-        engine.load_config(shipped_config(self.min_capacity, self.max_capacity))
+        engine.load_config(self.config or shipped_config(self.min_capacity, self.max_capacity))
         engine.put_alarms()
         self._timeline = [(start, capacity)]
         # The template's schedule rules, first due one period after the start (as after a rule is created).

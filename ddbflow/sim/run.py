@@ -28,6 +28,7 @@ class Setup:
     max_capacity: int
     demand: tuple[float, ...]
     update_seconds: float = UPDATE_SECONDS
+    config: dict[str, Any] | None = None  # the ddbflow policies' config (None: the shipped defaults)
 
 
 def _ddbflow(setup: Setup) -> Policy:
@@ -37,12 +38,21 @@ def _ddbflow(setup: Setup) -> Policy:
         if exc.name != "ddbflow.sim.ddbflow_policy":
             raise  # the module is there but something it imports is not: say that, not "unavailable"
         raise LookupError("policy ddbflow not available (ddbflow.sim.ddbflow_policy is missing)") from exc
-    policy: Policy = module.DdbflowPolicy(setup.min_capacity, setup.max_capacity, setup.update_seconds)
+    policy: Policy = module.DdbflowPolicy(
+        setup.min_capacity, setup.max_capacity, setup.update_seconds, config=setup.config
+    )
     return policy
+
+
+def _ddbflow_fast(setup: Setup) -> Policy:
+    from .fast import FastDdbflow  # imports the engine's modules: only when asked for
+
+    return FastDdbflow(setup.min_capacity, setup.max_capacity, setup.update_seconds, config=setup.config)
 
 
 POLICIES: dict[str, Callable[[Setup], Policy]] = {
     "ddbflow": _ddbflow,
+    "ddbflow-fast": _ddbflow_fast,
     "target-tracking": lambda s: TargetTracking(s.min_capacity, s.max_capacity, s.update_seconds),
     "dynamic-dynamodb": lambda s: DynamicDynamoDB(s.min_capacity, s.max_capacity, s.update_seconds),
     "blog": lambda s: Blog(s.min_capacity, s.max_capacity, s.update_seconds),
@@ -111,6 +121,11 @@ def recovery(trace: Trace, capacity: list[float]) -> int | None:
     return trace.minutes - at
 
 
+def built(policy: Policy) -> Callable[[Setup], Policy]:
+    """``simulate``'s ``make`` for a policy the caller has already built (it runs as given)."""
+    return lambda _setup: policy
+
+
 def simulate(
     trace: Trace,
     policy_name: str,
@@ -118,11 +133,12 @@ def simulate(
     max_capacity: int = DEFAULT_MAX_CAPACITY,
     update_seconds: float = UPDATE_SECONDS,
     on_minute: Callable[[int], None] | None = None,
+    config: dict[str, Any] | None = None,
     make: Callable[[Setup], Policy] | None = None,
 ) -> Result:
     """Run one policy over the trace: each minute, the capacity in effect, the traffic model, then the
     policy sees the minute's metrics. ``make``: build the policy with it instead of by name."""
-    setup = Setup(min_capacity, max_capacity, trace.demand, update_seconds)
+    setup = Setup(min_capacity, max_capacity, trace.demand, update_seconds, config)
     started = time.perf_counter()
     policy = make(setup) if make else make_policy(policy_name, setup)
     traffic = TrafficModel()

@@ -42,6 +42,25 @@ def test_wait_and_retry_follow_the_virtual_clock() -> None:
     assert engine.clock.now() >= start.replace(hour=2)
 
 
+def test_a_wait_until_a_timestamp_counts_from_the_clock() -> None:
+    """Scale-up's "Wait Out Cooldown" waits until $.cooldown.until; moto counts from the wall clock, which
+    is months away from engine time, so without the patch it never waits (or waits for months)."""
+    start = datetime(2026, 1, 5, 4, 4, tzinfo=UTC)
+    definition = {
+        "StartAt": "Wait Until",
+        "States": {
+            "Wait Until": {"Type": "Wait", "TimestampPath": "$.until", "Next": "Now"},
+            "Now": {"Type": "Pass", "Parameters": {"now.$": "$$.State.EnteredTime"}, "End": True},
+        },
+    }
+    with Engine(start=start) as engine:
+        engine.machines["probe"] = engine.sfn.create_state_machine(
+            name="probe", definition=json.dumps(definition), roleArn="arn:aws:iam::123456789012:role/probe"
+        )["stateMachineArn"]
+        execution = engine.run("probe", {"until": "2026-01-05T04:05:30Z"})
+    assert execution.output["now"].startswith("2026-01-05T04:05:30")
+
+
 def test_entered_time_comes_from_the_clock() -> None:
     start = datetime(2030, 1, 1, tzinfo=UTC)
     definition = {

@@ -84,3 +84,23 @@ def test_the_other_dimension_rides_along_only_when_above_its_target(rule: str) -
     raised = plan_alongside(50, Demand(48, 3, 2), policy)
     assert raised.action == "increase"
     assert raised.new == (73 if rule == "demand" else 75)  # ceil(51 / 0.7) or ceil(50 × 1.5)
+
+
+def test_the_demand_window_ends_at_the_last_whole_period() -> None:
+    from datetime import UTC, datetime
+
+    from ddbflow_lambda.core.capacity import demand_window
+    from ddbflow_lambda.core.config import Policy
+
+    policy = Policy(alarm_period_seconds=60, alarm_evaluation_periods=2)
+    # An execution that waited out a cooldown until 04:05:30 reads 04:03–04:05, not 04:04:30–04:05:30.
+    assert demand_window(policy, datetime(2026, 1, 5, 4, 5, 30, 250000, tzinfo=UTC)) == (
+        datetime(2026, 1, 5, 4, 3, tzinfo=UTC),
+        datetime(2026, 1, 5, 4, 5, tzinfo=UTC),
+    )
+    # At an alarm's own evaluation time the window is the alarm's.
+    five = Policy(alarm_period_seconds=300, alarm_evaluation_periods=1)
+    assert demand_window(five, datetime(2026, 1, 5, 4, 10, tzinfo=UTC)) == (
+        datetime(2026, 1, 5, 4, 5, tzinfo=UTC),
+        datetime(2026, 1, 5, 4, 10, tzinfo=UTC),
+    )

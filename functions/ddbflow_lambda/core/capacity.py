@@ -2,6 +2,7 @@
 
 import math
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from .config import Policy
@@ -33,6 +34,16 @@ def measure_demand(
         return Demand(0.0, 0.0, 0)
     consumed, throttled = max(per_period, key=lambda pair: pair[0] + pair[1])
     return Demand(consumed, throttled, len(per_period))
+
+
+def demand_window(policy: Policy, now: datetime) -> tuple[datetime, datetime]:
+    """The alarm's evaluation window as it stood at the last whole period before ``now``: the periods
+    the alarm itself evaluated. An execution that waited out a cooldown runs mid-period; a window ending
+    at ``now`` would hold only the unfinished period, whose datapoints do not exist yet, and the increase
+    would be dropped for want of data while the alarm stays in ALARM (and never fires again)."""
+    period = policy.alarm_period_seconds
+    end = datetime.fromtimestamp(int(now.timestamp()) // period * period, tz=now.tzinfo)
+    return end - timedelta(seconds=period * policy.alarm_evaluation_periods), end
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,13 @@
 """Compute Capacity: measure demand (consumed + throttled) over the alarm window, then plan the increase —
 and the other dimension's too when it is above its target, so both go up in one UpdateTable."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..aws import metric_sums, parse_time
-from ..core.capacity import Demand, Plan, measure_demand, plan_alongside, plan_increase
+from ..core.capacity import Demand, Plan, demand_window, measure_demand, plan_alongside, plan_increase
 from ..core.config import Policy
 from ..core.target import Dimension, Target
 from ..observability import logger
@@ -41,7 +41,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     }
 
 
-def _demand(target: Target, dimension: Dimension, policy: Policy, end: datetime) -> Demand:
-    start = end - timedelta(seconds=policy.alarm_period_seconds * policy.alarm_evaluation_periods)
+def _demand(target: Target, dimension: Dimension, policy: Policy, now: datetime) -> Demand:
+    start, end = demand_window(policy, now)
     consumed, throttled = metric_sums(target, dimension, policy.alarm_period_seconds, start, end)
     return measure_demand(consumed, throttled, policy.alarm_period_seconds, policy.throttled_request_units)
