@@ -77,9 +77,14 @@ def test_the_event_source_mapping_delivers_any_hand_written_stream_event(world: 
 @SETTINGS
 @given(event=json_values | mutated(SCHEDULES))
 def test_any_scale_down_input_lists_targets_or_names_the_problem(world: Engine, event: Any) -> None:
-    _, payload, error = world.lambdas.invoke("ListTargetsFunction", {"event": event})
+    # The machine hands the handler its input and its execution's name (the target list's S3 key).
+    request = {"event": event, "execution": "property-test"}
+    _, payload, error = world.lambdas.invoke("ListTargetsFunction", request)
     if error is None:
-        assert all(target["table"] in read_json(CONFIG)["tables"] for target in payload["targets"])
+        listed = world.s3.get_object(Bucket=payload["bucket"], Key=payload["key"])["Body"].read()
+        targets = json.loads(listed)
+        assert len(targets) == payload["count"]
+        assert all(target["table"] in read_json(CONFIG)["tables"] for target in targets)
     else:
         assert payload["errorType"] in ("MalformedEvent", "TableNotManaged"), payload
         assert payload["errorMessage"]
