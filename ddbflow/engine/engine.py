@@ -34,7 +34,7 @@ from .clock import VirtualClock
 from .dynamodb_model import DynamoDBModel
 from .faults import Faults
 from .lambdas import LambdaRuntime
-from .moto_hooks import event_matches, patched_moto
+from .moto_hooks import direct_transport, event_matches, patched_moto
 from .quotas import Usage
 from .schedules import Scheduler
 from .streams import Delivery, Streams
@@ -207,9 +207,11 @@ class Engine:
         boto3.DEFAULT_SESSION.events.register("choose-signer", unsigned)
         # Epoch timestamps in responses become UTC datetimes, as on Lambda (whose local zone is UTC);
         # botocore's default builds a dateutil tzlocal per value (~30 µs; 120 per GetMetricData).
-        boto3.DEFAULT_SESSION._session.get_component("response_parser_factory").set_parser_defaults(
-            timestamp_parser=utc_timestamp
-        )
+        parser_factory = boto3.DEFAULT_SESSION._session.get_component("response_parser_factory")
+        parser_factory.set_parser_defaults(timestamp_parser=utc_timestamp)
+        # Calls to moto's services skip botocore's HTTP pipeline (see moto_hooks.direct_transport): on
+        # every client made from here on, after any other before-call handler (the faults).
+        boto3.DEFAULT_SESSION.events.register_last("before-call", direct_transport(parser_factory))
         self.dynamodb, self.cloudwatch, self.sfn, self.events, self.sqs, self.s3 = (
             boto3.client(s, region_name=self.region)
             for s in ("dynamodb", "cloudwatch", "stepfunctions", "events", "sqs", "s3")

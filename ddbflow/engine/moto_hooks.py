@@ -20,7 +20,14 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 from unittest import mock
 
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.compat import HTTPHeaders
 from moto.cloudwatch.models import CloudWatchBackend
+from moto.core import botocore_stubber as botocore_stubber_module
+from moto.core import models as moto_models
+from moto.core import responses as moto_responses
+from moto.core.base_backend import BackendDict
+from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
 from moto.core.exceptions import JsonRESTError
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.exceptions import ERROR_TYPE_PREFIX
@@ -139,6 +146,7 @@ def patched_moto(
         + _transaction_backup_patches()
         + _serialized_dynamodb_patches()
         + quota_patches(usage or Usage())
+        + _dispatch_patches()
     )
     with ExitStack() as stack:
         for target, attribute, replacement in patches:
@@ -480,3 +488,109 @@ def _throughputs(table: Table) -> dict[str | None, Any]:
     result: dict[str | None, Any] = {None: dict(table.throughput)}
     result.update({gsi.name: dict(gsi.throughput) for gsi in table.global_indexes})
     return result
+
+
+# -- the in-process transport ------------------------------------------------------------------------
+# Speed only. Every call a handler or the engine makes to a moto service normally travels botocore's
+# HTTP pipeline (request object, preparation, before-send) into moto's stubber, which turns it into a
+# werkzeug request. The transport below hands the request botocore serialized straight to the same
+# moto request handling and parses moto's answer with botocore's own parser: the same validation, the
+# same wire format both ways, the same moto code answering — without the HTTP-shaped detour.
+
+DIRECT_SERVICES = frozenset({"dynamodb", "cloudwatch", "stepfunctions", "events", "sqs", "sns"})
+
+
+def direct_transport(response_parser_factory: Any) -> Callable[..., Any]:
+    """A botocore ``before-call`` handler answering calls to ``DIRECT_SERVICES`` from moto in-process.
+    Register it after every other ``before-call`` handler (faults first); it answers only while moto's
+    mock is on, and leaves streaming operations to the ordinary path."""
+    parsers: dict[str, Any] = {}
+
+    def before_call(model: Any, params: dict[str, Any], **_: Any) -> tuple[AWSResponse, Any] | None:
+        service_model = model.service_model
+        if (
+            not moto_models.botocore_stubber.enabled
+            or service_model.service_name not in DIRECT_SERVICES
+            or model.has_streaming_output
+            or model.has_event_stream_output
+        ):
+            return None
+        headers = HTTPHeaders()
+        for key, value in params["headers"].items():
+            headers[key] = value
+        request = AWSPreparedRequest(params["method"], params["url"], headers, params["body"], False)
+        answer = moto_models.botocore_stubber.process_request(request)
+        if answer is None:
+            return None  # not a moto URL: botocore's own path says what is wrong
+        status, response_headers, body = answer
+        http = AWSResponse(params["url"], status, response_headers, MockRawResponse(body))
+        response = {
+            "headers": http.headers,
+            "status_code": status,
+            "body": http.content,
+            "context": {"operation_name": model.name},
+        }
+        protocol = service_model.resolved_protocol
+        if protocol not in parsers:
+            parsers[protocol] = response_parser_factory.create_parser(protocol)
+        parsed = parsers[protocol].parse(response, model.output_shape)
+        if status >= 300:  # the modeled error fields, as botocore's Endpoint adds them
+            code = parsed.get("Error", {}).get("Code")
+            error_shape = service_model.shape_for_error_code(code) if code else None
+            if error_shape is not None:
+                parsed.update(parsers[protocol].parse(response, error_shape))
+        if "ResponseMetadata" in parsed:
+            parsed["ResponseMetadata"]["RetryAttempts"] = 0
+        return http, parsed
+
+    return before_call
+
+
+def _dispatch_patches() -> list[tuple[Any, str, Any]]:
+    """Per-request work inside moto that gives the same answer every time, done once."""
+    original_getitem: Callable[..., Any] = BackendDict.__getitem__
+
+    # inspect.getmembers of the response class on every request (~0.3 ms) to find the action's method.
+    @functools.cache
+    def method_names_from_class(clazz: object) -> list[str]:
+        return [name for name, _ in inspect.getmembers(clazz, predicate=inspect.isfunction)]
+
+    # Every backend lookup takes a global lock and lists the accounts to create one maybe missing.
+    def getitem(self: BackendDict, account_id: str) -> Any:
+        if dict.__contains__(self, account_id):
+            return dict.__getitem__(self, account_id)
+        return original_getitem(self, account_id)
+
+    return [
+        (moto_responses, "method_names_from_class", method_names_from_class),
+        (BackendDict, "__getitem__", getitem),
+        (execute_state, "Thread", InlineThread),
+    ]
+
+
+class InlineThread:
+    """What moto's ExecutionState starts for the body of every Task state, so that the state's
+    TimeoutSeconds can be waited for in wall time: here the body runs in the calling thread. Engine time
+    does not pass while a handler runs, so a wall-clock timeout measures nothing here (none of our Task
+    states sets one); and a thread start and handoff per state costs ~0.5 ms CPU and far more wall time
+    on a busy machine. moto keeps every such thread in a list forever, so the target is dropped after."""
+
+    def __init__(self, target: Callable[[], None], daemon: bool | None = None) -> None:
+        self._target: Callable[[], None] | None = target
+
+    def start(self) -> None:
+        target, self._target = self._target, None
+        if target is not None:
+            target()
+
+
+INTERNALS.update(
+    {
+        "moto's botocore stubber": (moto_models, "botocore_stubber"),
+        "the stubber's request handling": (BotocoreStubber, "process_request"),
+        "the response of the stubber": (botocore_stubber_module, "MockRawResponse"),
+        "method lookup of a moto response class": (moto_responses, "method_names_from_class"),
+        "backend lookup by account": (BackendDict, "_create_account_specific_backend"),
+        "the thread of a Task state's body": (execute_state, "Thread"),
+    }
+)

@@ -245,3 +245,45 @@ def test_engine_alarms_follow_the_documented_evaluation_range() -> None:
         engine.alarms.evaluate()
         # THEN ALARM, as CloudWatch documents (the last three periods alone would say INSUFFICIENT_DATA)
         assert engine.alarm("probe")["StateValue"] == "ALARM"
+
+
+def test_calls_to_moto_services_skip_the_http_pipeline_and_answer_the_same() -> None:
+    """The in-process transport answers through moto's request handling without botocore's send path,
+    errors included (a ClientError with the modeled code), and faults still come first."""
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    start = datetime(2026, 11, 23, tzinfo=UTC)
+    with Engine(start=start) as engine, mock.patch.object(BotocoreStubber, "__call__") as http_path:
+        engine.create_table("probe", read=7, write=3)
+        described = engine.dynamodb.describe_table(TableName="probe")["Table"]
+        with pytest.raises(ClientError) as missing:
+            engine.dynamodb.describe_table(TableName="no-such-table")
+        alarms = engine.cloudwatch.describe_alarms(AlarmNamePrefix="no-such-alarm")["MetricAlarms"]
+    http_path.assert_not_called()
+    assert described["ProvisionedThroughput"]["ReadCapacityUnits"] == 7
+    assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert alarms == []  # CloudWatch too (smithy-rpc-v2-cbor both ways)
+
+
+def test_task_state_bodies_run_in_the_execution_thread() -> None:
+    """moto starts a thread per Task state to wait for its TimeoutSeconds; the engine runs it inline."""
+    import threading
+
+    from ddbflow.engine import lambdas
+
+    threads: list[str] = []
+    original = lambdas.LambdaRuntime.invoke
+
+    def invoke(self: Any, name: str, event: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return original(self, name, event)
+
+    with (
+        mock.patch.object(lambdas.LambdaRuntime, "invoke", invoke),
+        Engine(start=datetime(2026, 11, 23, tzinfo=UTC)) as engine,
+    ):
+        engine.create_table("orders", read=100, write=100)
+        engine.load_config({"defaults": {"min_capacity": 5, "max_capacity": 1000}, "tables": {"orders": {}}})
+        execution = engine.run("scale-up", {"table": "orders", "dimension": "read"})
+    assert execution.status == "SUCCEEDED"
+    assert len(threads) > 3 and len(set(threads)) == 1  # every Task of the execution, one thread
