@@ -27,13 +27,19 @@ from ddbflow.engine.alarm_rules import alarm_state
 from ddbflow.engine.engine import ACCOUNT, PROJECT_ROOT
 from ddbflow.engine.schedules import rate_seconds
 from ddbflow.engine.template import Resolver, Template
-from ddbflow_lambda.core.alarms import alarm_definition, target_alarms
+from ddbflow_lambda.core.alarms import dimension_alarms, target_alarms
 from ddbflow_lambda.core.budget import decrease_allowed
 from ddbflow_lambda.core.capacity import Plan, demand_window, measure_demand, plan_alongside, plan_increase
 from ddbflow_lambda.core.config import Policy, resolve_policy, validate_config
 from ddbflow_lambda.core.cooldown import cooldown_state
 from ddbflow_lambda.core.scale_down import plan_dimension, plan_target
-from ddbflow_lambda.core.target import DIMENSIONS, OTHER_DIMENSION, Dimension
+from ddbflow_lambda.core.target import (
+    CONSUMED_METRIC,
+    DIMENSIONS,
+    OTHER_DIMENSION,
+    THROTTLE_METRIC,
+    Dimension,
+)
 
 from .ddbflow_policy import TABLE, shipped_config
 from .policy import UPDATE_SECONDS, Counts, Minute, capacity_during
@@ -101,6 +107,7 @@ def _schedule_seconds() -> list[int]:
 class _Alarm:
     definition: dict[str, Any]
     dimension: Dimension
+    throttles: bool  # watches throttle events (else consumed capacity)
     state: str = "INSUFFICIENT_DATA"  # a new alarm, as CloudWatch starts it
     # End of the last period evaluated: its datapoints are complete, so until the next period ends (or
     # the alarm is put again) another evaluation gives the same state.
@@ -156,12 +163,8 @@ class FastDdbflow:
         self.consumed: list[float] = []
         self.throttled: list[float] = []
         self.alarms = {
-            d["AlarmName"]: _Alarm(d, dimension)
-            for d, dimension in zip(
-                target_alarms(self.config, TABLE, {d: self.part.capacity[d] for d in DIMENSIONS}, []),
-                DIMENSIONS,
-                strict=True,
-            )
+            d["AlarmName"]: self._alarm(d)
+            for d in target_alarms(self.config, TABLE, {d: self.part.capacity[d] for d in DIMENSIONS}, [])
         }
         self.lease: tuple[str, datetime] | None = None
         self.increased_at: dict[Dimension, str] = {}
@@ -224,17 +227,15 @@ class FastDdbflow:
             d = alarm.definition
             period, count = d["Period"], d["EvaluationPeriods"]
             end = (now + self._epoch) // period * period - self._epoch
-            silent = not self._series(alarm.dimension)[0] and d.get("TreatMissingData") == "notBreaching"
+            series = self._series(alarm.dimension)[1 if alarm.throttles else 0]
+            silent = not series and d.get("TreatMissingData") == "notBreaching"
             if end == alarm.evaluated_until or (silent and alarm.state == "OK"):
                 continue  # nothing new to see; a dimension that never published stays OK
             alarm.evaluated_until = end
-            consumed = self._series(alarm.dimension)[0]
-            if period == MINUTE and count == 1:  # the shipped alarm: the minute that just ended
-                values = [consumed[end // MINUTE - 1] if 0 < end // MINUTE <= len(consumed) else None]
+            if period == MINUTE and count == 1:  # the minute that just ended
+                values = [series[end // MINUTE - 1] if 0 < end // MINUTE <= len(series) else None]
             else:
-                values = [
-                    self._period_sum(consumed, end - period * (count - i), period) for i in range(count)
-                ]
+                values = [self._period_sum(series, end - period * (count - i), period) for i in range(count)]
             new = alarm_state(
                 values,
                 d["Threshold"],
@@ -258,9 +259,9 @@ class FastDdbflow:
         return (self.consumed, self.throttled) if dimension == "read" else ([], [])
 
     @staticmethod
-    def _period_sum(consumed: list[float], start: int, period: int) -> float | None:
-        first, last = max(0, -(-start // MINUTE)), min(len(consumed), -(-(start + period) // MINUTE))
-        return sum(consumed[first:last]) if last > first else None
+    def _period_sum(series: list[float], start: int, period: int) -> float | None:
+        first, last = max(0, -(-start // MINUTE)), min(len(series), -(-(start + period) // MINUTE))
+        return sum(series[first:last]) if last > first else None
 
     def _metric_sums(
         self, dimension: Dimension, period: int, start: datetime, end: datetime
@@ -279,10 +280,16 @@ class FastDdbflow:
         ordered = [buckets[k] for k in sorted(buckets)]
         return [b[0] for b in ordered], [b[1] for b in ordered]
 
+    @staticmethod
+    def _alarm(definition: dict[str, Any], state: str = "INSUFFICIENT_DATA") -> _Alarm:
+        metric = definition["MetricName"]
+        dimension = next(d for d in DIMENSIONS if metric in (CONSUMED_METRIC[d], THROTTLE_METRIC[d]))
+        return _Alarm(definition, dimension, metric == THROTTLE_METRIC[dimension], state)
+
     def _rearm(self, dimension: Dimension, capacity: int, policy: Policy) -> None:
-        """Update Alarms: the alarm at the new capacity, state OK."""
-        definition = alarm_definition(TABLE, dimension, capacity, policy, [])
-        self.alarms[definition["AlarmName"]] = _Alarm(definition, dimension, "OK")
+        """Update Alarms: the dimension's alarms at the new capacity, state OK."""
+        for definition in dimension_alarms(TABLE, dimension, capacity, policy, []):
+            self.alarms[definition["AlarmName"]] = self._alarm(definition, "OK")
 
     # -- DynamoDB and the control table --------------------------------------------------------------
 

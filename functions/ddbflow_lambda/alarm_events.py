@@ -15,10 +15,13 @@ from aws_lambda_powertools.utilities.data_classes.cloud_watch_alarm_event import
 from botocore.loaders import Loader
 
 from .core.errors import ForeignAlarm, MalformedEvent, UnsupportedMetric
-from .core.target import CONSUMED_METRIC, DIMENSIONS, UNIT_LABEL, Dimension, Target
+from .core.target import CONSUMED_METRIC, DIMENSIONS, THROTTLE_METRIC, UNIT_LABEL, Dimension, Target
 
 ALARM_STATES = ("ALARM", "OK", "INSUFFICIENT_DATA")
-METRIC_DIMENSION: dict[str, Dimension] = {metric: dim for dim, metric in CONSUMED_METRIC.items()}
+# The scale-up alarms: consumed capacity above target, and throttle events (core.alarms).
+METRIC_DIMENSION: dict[str, Dimension] = {
+    metric: dim for metrics in (CONSUMED_METRIC, THROTTLE_METRIC) for dim, metric in metrics.items()
+}
 TABLE_NAME = re.compile(r"^[a-zA-Z0-9_.-]{3,255}$")
 
 

@@ -21,6 +21,15 @@ def busy_orders_writes(engine: Engine, per_second: float = 96, throttled: float 
     return engine.publish([Flow(ORDERS, "write", per_second, throttled)], minutes=2)
 
 
+def the_increase(engine: Engine, started: list[str]) -> Execution:
+    """Throttled requests fire the throttle alarm as well as the utilization alarm: of the executions
+    they start, exactly one raises the table; the others find the raise done (cooldown, demand met)."""
+    finished = [engine.wait(arn) for arn in started]
+    increased = [e for e in finished if e.output and e.output.get("outcome") == "increased"]
+    assert len(increased) == 1, [e.output for e in finished]
+    return increased[0]
+
+
 def decisions(engine: Engine, table: str) -> list[dict[str, Any]]:
     items = engine.dynamodb.query(
         TableName="ControlTable",
@@ -44,9 +53,8 @@ def test_alarm_raises_capacity_and_resets_the_threshold(engine: Engine) -> None:
     # GIVEN orders at 100 WCU with its alarm at 70 % WHEN 96 WCU/s + 6 throttled/s arrive for 2 minutes
     threshold_before = engine.alarm(WRITE_ALARM)["Threshold"]
     started = busy_orders_writes(engine)
-    # THEN the alarm starts exactly one execution, which sizes to demand: ceil(102 / 0.7) = 146
-    assert len(started) == 1
-    execution = engine.wait(started[0])
+    # THEN one execution sizes to demand: ceil(102 / 0.7) = 146
+    execution = the_increase(engine, started)
     assert execution.status == "SUCCEEDED", execution.cause
     assert execution.output["outcome"] == "increased"
     assert (execution.output["from"], execution.output["to"]) == (100, 146)
@@ -60,7 +68,9 @@ def test_alarm_raises_capacity_and_resets_the_threshold(engine: Engine) -> None:
     assert "Wait For Table" in entered
     assert engine.capacity(ORDERS)["table_status"] == "ACTIVE"
     # AND the decision is recorded and the lease released
-    assert [d["outcome"] for d in decisions(engine, "orders")] == ["increased"]
+    # (the other alarm's execution, if it ran, found the raise done and changed nothing)
+    outcomes = sorted(d["outcome"] for d in decisions(engine, "orders"))
+    assert outcomes in (["increased"], ["increased", "unchanged"], ["increased", "skipped"])
     assert not lease_held(engine, "orders")
 
 
@@ -75,7 +85,7 @@ def test_ok_state_is_a_recorded_skip_that_changes_nothing(engine: Engine) -> Non
 
 
 def test_second_alarm_inside_cooldown_is_skipped(engine: Engine) -> None:
-    first = engine.wait(busy_orders_writes(engine)[0])
+    first = the_increase(engine, busy_orders_writes(engine))
     assert first.output["outcome"] == "increased"
     second = engine.run("scale-up", {"table": "orders", "dimension": "write"})
     assert second.status == "SUCCEEDED"
@@ -232,7 +242,11 @@ def test_ten_duplicate_deliveries_at_once_update_once(engine: Engine) -> None:
 def test_read_and_write_alarms_together_ten_deliveries_update_once(engine: Engine) -> None:
     # GIVEN orders busy on both dimensions: 48 RCU/s of 50 and 96 WCU/s of 100, plus throttling
     engine.publish([Flow(ORDERS, "read", 48, 3), Flow(ORDERS, "write", 96, 6)], minutes=2, evaluate=False)
-    changes = [e for e in engine.alarms.evaluate() if e["detail"]["state"]["value"] == "ALARM"]
+    changes = [
+        e
+        for e in engine.alarms.evaluate()
+        if e["detail"]["state"]["value"] == "ALARM" and e["detail"]["alarmName"].endswith("-high")
+    ]
     assert sorted(e["detail"]["alarmName"] for e in changes) == [
         "ddbflow-orders::read-high",
         "ddbflow-orders::write-high",
@@ -277,14 +291,13 @@ def test_a_live_lease_makes_others_wait_then_skip(engine: Engine) -> None:
 
 def test_demand_still_above_the_new_capacity_fires_the_alarm_again(engine: Engine) -> None:
     # GIVEN an increase 100 → 146 that re-armed the alarm (OK) at its new threshold
-    first = engine.wait(busy_orders_writes(engine)[0])
+    first = the_increase(engine, busy_orders_writes(engine))
     assert first.output["to"] == 146
     assert engine.alarm(WRITE_ALARM)["StateValue"] == "OK"
     # WHEN demand keeps growing past the new capacity
     started = engine.publish([Flow(ORDERS, "write", 140, 40)], minutes=2)
-    # THEN the alarm fires again and the table grows again: ceil(180 / 0.7) = 258
-    assert len(started) == 1
-    second = engine.wait(started[0])
+    # THEN the alarms fire again and the table grows again: ceil(180 / 0.7) = 258
+    second = the_increase(engine, started)
     assert second.output["outcome"] == "increased", second.output
     assert engine.capacity(ORDERS)["write"] == 258
     assert updates(engine) == 2
@@ -292,7 +305,7 @@ def test_demand_still_above_the_new_capacity_fires_the_alarm_again(engine: Engin
 
 def test_an_alarm_inside_the_cooldown_waits_it_out_then_judges_fresh_metrics(engine: Engine) -> None:
     # GIVEN an increase just now (cooldown 120 s) WHEN the write alarm's state change arrives again
-    engine.wait(busy_orders_writes(engine)[0])
+    the_increase(engine, busy_orders_writes(engine))
     late = {**load_event("alarm-eventbridge.json"), "id": "late-delivery"}
     late["detail"]["state"]["timestamp"] = engine.clock.now().isoformat()
     execution = engine.run("scale-up", late)

@@ -62,7 +62,7 @@ def _eventbridge(**changes: Any) -> dict[str, Any]:
             UnsupportedMetric,
             "AWS/EC2/CPUUtilization",
         ),
-        (_eventbridge(name="ReadThrottleEvents"), UnsupportedMetric, "ReadThrottleEvents"),
+        (_eventbridge(name="SuccessfulRequestLatency"), UnsupportedMetric, "SuccessfulRequestLatency"),
         ({"Records": []}, MalformedEvent, "expected one SNS record"),
         ({"Records": [{"Sns": {"Message": "{not json"}}]}, MalformedEvent, "not CloudWatch alarm JSON"),
     ],

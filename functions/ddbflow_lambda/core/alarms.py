@@ -1,10 +1,11 @@
-"""The scale-up alarm of a target and dimension: consumed capacity (Sum per period) above target."""
+"""The scale-up alarms of a target and dimension: consumed capacity (Sum per period) above target, and
+throttle events in a minute."""
 
 from typing import Any
 
 from .capacity import alarm_threshold
 from .config import Policy, resolve_policy
-from .target import CONSUMED_METRIC, DIMENSIONS, Dimension, Target
+from .target import CONSUMED_METRIC, DIMENSIONS, THROTTLE_METRIC, Dimension, Target
 
 ALARM_PREFIX = "ddbflow-"
 
@@ -40,14 +41,52 @@ def alarm_definition(
     }
 
 
+def throttle_alarm_name(target: Target, dimension: Dimension) -> str:
+    return f"{ALARM_PREFIX}{target.table}:{target.index or ''}:{dimension}-throttled"
+
+
+def throttle_alarm_definition(target: Target, dimension: Dimension, actions: list[str]) -> dict[str, Any]:
+    """PutMetricAlarm kwargs for the alarm that starts a scale-up as soon as requests are refused.
+    A short excess that burst credit carries throttles nothing and is not a level shift: the utilization
+    alarm may wait for it to last (alarm_evaluation_periods); refused requests may not wait."""
+    return {
+        "AlarmName": throttle_alarm_name(target, dimension),
+        "AlarmDescription": f"ddbflow scale-up: {target.label} {dimension} requests throttled",
+        "Namespace": "AWS/DynamoDB",
+        "MetricName": THROTTLE_METRIC[dimension],
+        "Dimensions": target.metric_dimensions(),
+        "Statistic": "Sum",
+        "Period": 60,  # DynamoDB publishes one-minute Sums
+        "EvaluationPeriods": 1,
+        "DatapointsToAlarm": 1,
+        "Threshold": 0.0,
+        "ComparisonOperator": "GreaterThanThreshold",
+        "TreatMissingData": "notBreaching",
+        "ActionsEnabled": bool(actions),
+        "AlarmActions": actions,
+    }
+
+
+def dimension_alarms(
+    target: Target, dimension: Dimension, capacity: int, policy: Policy, actions: list[str]
+) -> list[dict[str, Any]]:
+    """Every scale-up alarm of one target and dimension at ``capacity`` (Update Alarms re-sets and
+    re-arms them all after an increase or decrease)."""
+    return [
+        alarm_definition(target, dimension, capacity, policy, actions),
+        throttle_alarm_definition(target, dimension, actions),
+    ]
+
+
 def target_alarms(
     config: dict[str, Any], target: Target, capacity: dict[str, Any], actions: list[str]
 ) -> list[dict[str, Any]]:
     """PutMetricAlarm kwargs for both dimensions of a managed table or GSI at its current capacity
     (``throughput_state``), as the config's policies set them."""
     return [
-        alarm_definition(
+        definition
+        for dimension in DIMENSIONS
+        for definition in dimension_alarms(
             target, dimension, int(capacity[dimension]), resolve_policy(config, target, dimension), actions
         )
-        for dimension in DIMENSIONS
     ]

@@ -9,7 +9,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..aws import client, named_aws_errors
-from ..core.alarms import alarm_definition
+from ..core.alarms import dimension_alarms
 from ..core.config import Policy
 from ..core.target import Target
 from ..observability import logger
@@ -25,15 +25,14 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     target, updated = Target.from_dict(event["target"]), {}
     for alarm in event["alarms"]:
         policy = Policy.from_dict(alarm["policy"])
-        definition = alarm_definition(
-            target, alarm["dimension"], int(alarm["capacity"]), policy, alarm_actions()
-        )
-        with named_aws_errors():
-            client("cloudwatch").put_metric_alarm(**definition)
-            client("cloudwatch").set_alarm_state(
-                AlarmName=definition["AlarmName"],
-                StateValue="OK",
-                StateReason=f"ddbflow re-armed the alarm at capacity {alarm['capacity']}",
-            )
-        updated[definition["AlarmName"]] = definition["Threshold"]
+        capacity = int(alarm["capacity"])
+        for definition in dimension_alarms(target, alarm["dimension"], capacity, policy, alarm_actions()):
+            with named_aws_errors():
+                client("cloudwatch").put_metric_alarm(**definition)
+                client("cloudwatch").set_alarm_state(
+                    AlarmName=definition["AlarmName"],
+                    StateValue="OK",
+                    StateReason=f"ddbflow re-armed the alarm at capacity {capacity}",
+                )
+            updated[definition["AlarmName"]] = definition["Threshold"]
     return {"thresholds": updated}
