@@ -1,0 +1,44 @@
+"""On the engine (real machines and handlers): a short burst that throttles nothing does not raise the
+table; an excess that throttles does, at once (the throttle alarm), sized to the demand it refused."""
+
+from datetime import UTC, datetime, timedelta
+
+from ddbflow.sim.ddbflow_policy import TABLE, DdbflowPolicy
+from ddbflow.sim.policy import Minute
+
+START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+def simulate(demand: list[float], capacity: int) -> list[tuple[datetime, int]]:
+    """Served = min(demand, capacity), the rest throttled; the UpdateTable calls the executions made."""
+    policy = DdbflowPolicy(5, 2000)
+    policy.begin(START, capacity)
+    for index, wanted in enumerate(demand):
+        at = START + timedelta(minutes=index)
+        provisioned = policy.capacity_at(at)
+        served = min(wanted, provisioned)
+        throttled = (wanted - served) * 60
+        policy.observe(Minute(index, at, wanted, provisioned, served * 60, throttled, throttled))
+    assert policy.engine is not None
+    changes = [
+        (at, int(parts[None]["ReadCapacityUnits"]))
+        for table, at, parts in policy.engine.dynamodb_model.changes
+        if table == TABLE.table
+    ]
+    policy.finish()
+    return changes
+
+
+def test_a_short_absorbed_burst_does_not_raise_capacity() -> None:
+    # 100 units provisioned, 60/s, then 3 minutes at 95/s (above the 80 % target, nothing refused)
+    assert simulate([60.0] * 10 + [95.0] * 3 + [60.0] * 10, 100) == []
+
+
+def test_a_sustained_throttled_excess_raises_capacity_at_once() -> None:
+    # the same table, then 150/s for good: 50/s refused from the first minute
+    changes = simulate([60.0] * 10 + [150.0] * 10, 100)
+    assert changes, "no increase"
+    first_at, first_to = changes[0]
+    # the throttle alarm fires at the end of the first refused minute (09:11): no five-minute wait
+    assert first_at == START + timedelta(minutes=11)
+    assert first_to >= 150 / 0.8  # sized to consumed + throttled at the target utilization
