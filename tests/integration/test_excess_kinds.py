@@ -7,11 +7,14 @@ from ddbflow.sim.ddbflow_policy import TABLE, DdbflowPolicy
 from ddbflow.sim.policy import Minute
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+WAITING = {"alarm_evaluation_periods": 5}
 
 
 def simulate(demand: list[float], capacity: int) -> list[tuple[datetime, int]]:
     """Served = min(demand, capacity), the rest throttled; the UpdateTable calls the executions made."""
-    policy = DdbflowPolicy(5, 2000)
+    # a utilization alarm that waits five minutes; refused requests fire the throttle alarm at once
+    config = {"defaults": {"min_capacity": 5, "max_capacity": 2000}, "tables": {TABLE.table: WAITING}}
+    policy = DdbflowPolicy(5, 2000, config=config)
     policy.begin(START, capacity)
     for index, wanted in enumerate(demand):
         at = START + timedelta(minutes=index)
