@@ -41,6 +41,12 @@ from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.common.string import string_expression
 from moto.stepfunctions.parser.asl.component.state import state as asl_state
 from moto.stepfunctions.parser.asl.component.state.exec import execute_state
+from moto.stepfunctions.parser.asl.component.state.exec.state_map.item_reader.eval import (
+    resource_eval_s3 as item_reader_s3,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_map.result_writer.resource_eval import (
+    resource_eval_s3 as result_writer_s3,
+)
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function import timestamp as wait_timestamp
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
@@ -79,6 +85,8 @@ INTERNALS: dict[str, tuple[Any, str]] = {
     "execution thread body": (ExecutionWorker, "_execution_logic"),
     "ASL program of an execution": (ExecutionWorker, "_get_evaluation_entrypoint"),
     "Lambda client of a Task state": (lambda_eval_utils, "boto_client_for"),
+    "S3 client of a Distributed Map's ItemReader": (item_reader_s3, "boto_client_for"),
+    "S3 client of a Distributed Map's ResultWriter": (result_writer_s3, "boto_client_for"),
     "JSONPath parser of InputPath and friends": (json_path, "parse"),
     "JSONPath parser of ResultPath": (result_path, "parse"),
     **{f"deep copies of state data in {m.__name__}": (m, "copy") for m in STATE_DATA_COPIERS},
@@ -415,8 +423,9 @@ def _interpreter_patches() -> list[tuple[Any, str, Any]]:
             programs[definition] = original_entrypoint(self)
         return programs[definition]
 
-    # A Lambda Task state builds a new boto3 client per invoke (~10 ms); one per region does the same.
-    def lambda_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+    # A Lambda Task state, and a Distributed Map's ItemReader and ResultWriter, build a new boto3 client
+    # per call (~10 ms); one per region and service does the same.
+    def client_for(region: str, service: str, state_credentials: Any = None) -> Any:
         with creating:
             if (region, service) not in clients:
                 clients[(region, service)] = original_client_for(region, service, state_credentials)
@@ -424,7 +433,10 @@ def _interpreter_patches() -> list[tuple[Any, str, Any]]:
 
     return [
         (ExecutionWorker, "_get_evaluation_entrypoint", evaluation_entrypoint),
-        (lambda_eval_utils, "boto_client_for", lambda_client_for),
+        *(
+            (module, "boto_client_for", client_for)
+            for module in (lambda_eval_utils, item_reader_s3, result_writer_s3)
+        ),
         # jsonpath_ng builds a new PLY parser for every parse (~2 ms); its expressions are immutable.
         (json_path, "parse", functools.lru_cache(maxsize=None)(json_path.parse)),
         (result_path, "parse", functools.lru_cache(maxsize=None)(result_path.parse)),

@@ -48,7 +48,6 @@ from moto.stepfunctions.parser.asl.component.state.fail import state_fail
 from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
 from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
 from moto.stepfunctions.parser.asl.eval.program_state import ProgramError
-from moto.stepfunctions.parser.asl.utils.boto_client import boto_client_for
 from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
 
 MAX_PAYLOAD_BYTES = 256 * 1024  # UTF-8 bytes of a state's input, output or a task's result
@@ -310,7 +309,7 @@ def _distributed_map_patches(usage: Usage) -> list[tuple[Any, str, Any]]:
         parameters = env.stack.pop()
         env.stack.pop()  # the children's outputs: written from their records, with inputs and errors
         record = env.map_run_record_pool_manager.get_all().pop()
-        s3 = boto_client_for(region=resource_runtime_part.region, service="s3")
+        s3 = resource_eval_s3.boto_client_for(region=resource_runtime_part.region, service="s3")
         details = write_results(s3, parameters, record.map_run_arn, usage.children(record.map_run_arn))
         env.stack.append({"MapRunArn": record.map_run_arn, "ResultWriterDetails": details})
 
