@@ -1,5 +1,6 @@
 """Property tests: whatever the traffic, the scale-down planner never spends more decreases than DynamoDB
-allows, and capacity stays within [min, max]. The budget is checked here against its definition, written
+allows, capacity stays within [min, max], and a decrease never goes below the demand of the look-back
+window at the target utilization. The budget is checked here against its definition, written
 out again independently of ddbflow_lambda.core.budget."""
 
 import math
@@ -50,6 +51,9 @@ def test_checks_across_days_respect_the_budget_and_the_bounds(
         if plan["action"] == "decrease":
             assert allowed_by_aws(today, now), f"decrease #{len(today) + 1} at {now} breaks the daily budget"
             today.append(now)
+        needed = min(policy.max_capacity, math.ceil(round(load / policy.target_utilization, 6)))
+        lowered = [d for d in capacity if plan["throughput"][d] < capacity[d]]
+        assert all(plan["throughput"][d] >= needed for d in lowered), f"below {load}/s at target at {now}"
         capacity = dict(plan["throughput"])
         assert all(policy.min_capacity <= c <= policy.max_capacity for c in capacity.values())
         now += CHECK_EVERY
