@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from ddbflow_lambda.core.alarms import alarm_name, throttle_alarm_name
 from ddbflow_lambda.core.cache import expired_entry
 from ddbflow_lambda.core.target import DIMENSIONS, Dimension, Target
 
@@ -189,18 +190,23 @@ def demo(
     orders = Target("orders")
     with Engine(start=at) as engine:
         seed(engine, read_json(CONFIG), read_json(WORLD), traffic=False)
-        alarm = "ddbflow-orders::write-high"
+        alarm, throttled = alarm_name(orders, "write"), throttle_alarm_name(orders, "write")
         before, threshold_before = engine.capacity(orders)["write"], engine.alarm(alarm)["Threshold"]
+        periods = engine.alarm(alarm)["EvaluationPeriods"]
         console.print(
-            f"Table [bold]orders[/bold]: {before} WCU, alarm [bold]{alarm}[/bold] at "
-            f"Sum > {threshold_before:g} per minute.\n"
-            "Traffic: 96 WCU/s consumed + 6 throttled requests/s, minute after minute…"
+            f"Table [bold]orders[/bold]: {before} WCU; alarm [bold]{alarm}[/bold] at Sum > "
+            f"{threshold_before:g} per minute for {periods} minutes, alarm [bold]{throttled}[/bold] on any "
+            "throttled request.\nTraffic: 96 WCU/s consumed + 6 throttled requests/s for a minute…"
         )
-        started = engine.publish([Flow(orders, "write", 96, throttled_per_second=6)], minutes=2)
+        started = engine.publish([Flow(orders, "write", 96, throttled_per_second=6)], minutes=1)
         if len(started) != 1:
-            console.print(f"[red]expected the alarm to start one execution, it started {len(started)}[/red]")
+            console.print(
+                f"[red]expected the throttle alarm to start one execution, it started {len(started)}[/red]"
+            )
             raise typer.Exit(1)
-        console.print(f"Alarm → ALARM; EventBridge rule started [bold]{started[0].rsplit(':', 1)[-1]}[/bold]")
+        console.print(
+            f"{throttled} → ALARM; EventBridge rule started [bold]{started[0].rsplit(':', 1)[-1]}[/bold]"
+        )
         execution = engine.wait(started[0])
         show(execution)
         after, threshold_after = engine.capacity(orders)["write"], engine.alarm(alarm)["Threshold"]

@@ -126,14 +126,18 @@ class Streams:
         while pending:
             _, payload, error = self.invoke(mapping.function, {"Records": pending})
             failed_ids = (
-                {r.get("eventID") for r in pending}
+                {_identity(r.get("eventID")) for r in pending}
                 if error
-                else {f["itemIdentifier"] for f in (payload or {}).get("batchItemFailures", [])}
+                else {
+                    _identity(f.get("itemIdentifier")) for f in (payload or {}).get("batchItemFailures", [])
+                }
             )
             done += [
-                Delivery.of(r, "processed", payload) for r in pending if r.get("eventID") not in failed_ids
+                Delivery.of(r, "processed", payload)
+                for r in pending
+                if _identity(r.get("eventID")) not in failed_ids
             ]
-            pending = [r for r in pending if r.get("eventID") in failed_ids]
+            pending = [r for r in pending if _identity(r.get("eventID")) in failed_ids]
             attempts += 1
             if pending and 0 <= mapping.max_retries < attempts:
                 if mapping.on_failure_queue:
@@ -163,3 +167,9 @@ def _epoch(value: Any) -> Any:
     if isinstance(value, datetime):
         return int(value.timestamp())
     raise TypeError(f"not JSON serializable: {value!r}")
+
+
+def _identity(event_id: Any) -> str:
+    """A record's eventID as a set key: a hand-written event may carry any JSON there (a list, an
+    object), and the function's batchItemFailures echo it back as it was."""
+    return json.dumps(event_id, sort_keys=True, default=str)

@@ -70,7 +70,7 @@ def test_demo_inside_the_weekday_pre_warm_says_so_and_calls_the_two_way_change_r
     # THEN the demo explains the window before the check, and the check's read-down, write-up update is
     # "rebalanced" with both directions named, not "decreased"
     assert (
-        "Mon 08:47 UTC is inside the 'weekday pre-warm' window (mon–fri 08:00–10:00 UTC), which holds "
+        "Mon 08:46 UTC is inside the 'weekday pre-warm' window (mon–fri 08:00–10:00 UTC), which holds "
         "orders WCU at ≥ 300" in said
     )
     assert (
