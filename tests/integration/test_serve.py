@@ -214,7 +214,7 @@ def test_the_world_loop_fires_the_schedule_once_and_alarm_changes_start_scale_up
         ]
         before = engine.capacity(Target("orders"))["write"]  # as the scheduled check left it
         engine.publish(
-            [Flow(Target("orders"), "write", 96, throttled_per_second=6)], minutes=2, evaluate=False
+            [Flow(Target("orders"), "write", 96, throttled_per_second=6)], minutes=1, evaluate=False
         )
         server.turn()
         engine.settle()
