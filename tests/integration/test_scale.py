@@ -2,6 +2,8 @@
 scale-down check over 1,000 tables and 500 GSIs within Step Functions' quotas. The second takes many
 minutes of wall time: marked `stress`, it runs with `make stress` (pytest -m stress), not `make test`."""
 
+import sys
+import threading
 from collections import Counter
 from typing import Any
 
@@ -36,6 +38,46 @@ def test_100_alarms_at_once_across_50_tables_cost_one_update_table_per_table() -
     assert Counter(name for name, _ in engine.dynamodb_model.updates) == {table_name(i): 1 for i in range(50)}
     outcomes = Counter(e.output["outcome"] for e in executions)
     assert outcomes["increased"] == 50, outcomes
+
+
+def test_take_leases_racing_for_one_table_leave_exactly_one_holder() -> None:
+    # GIVEN Take Lease's conditional PutItem, which moto evaluates as read, check, write: two siblings of
+    # one Map run (a table and its GSI) that both read "no lease" both wrote one, and the first one's
+    # Record Decision found the other's lease at release (ConditionalCheckFailed); the engine's
+    # one-request-at-a-time DynamoDB makes the write atomic, as DynamoDB's is
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # thread switches inside a request, where the race was (~40 % of rounds)
+    holders: list[list[str]] = []
+    try:
+        with Engine(start=TUESDAY_1400) as engine:
+            for round_ in range(20):
+                holders.append(_racing_take_leases(engine, f"race{round_}", takers=8))
+    finally:
+        sys.setswitchinterval(switch_interval)
+    # THEN in every round exactly one taker holds the lease and the others got LeaseHeld
+    assert [len(h) for h in holders] == [1] * 20, holders
+
+
+def _racing_take_leases(engine: Engine, table: str, takers: int) -> list[str]:
+    """The owners whose Take Lease on ``table`` succeeded, all started at once."""
+    start, won = threading.Barrier(takers), []
+    now = TUESDAY_1400.isoformat()
+
+    def take(owner: str) -> None:
+        start.wait()
+        event = {"table": table, "owner": owner, "now": now, "seconds": 1200}
+        _, payload, error = engine.lambdas.invoke("TakeLeaseFunction", event)
+        if error is None:
+            won.append(owner)
+        else:
+            assert payload["errorType"] == "LeaseHeld", payload
+
+    threads = [threading.Thread(target=take, args=(f"owner-{i}",)) for i in range(takers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return won
 
 
 def test_every_decision_of_a_scale_down_over_a_generated_world_matches_its_traffic() -> None:
