@@ -46,6 +46,8 @@ from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
 from .clock import VirtualClock
+from .map_clock import INTERNALS as MAP_CLOCK_INTERNALS
+from .map_clock import map_worker_patches
 from .quotas import INTERNALS as QUOTA_INTERNALS
 from .quotas import Usage, quota_patches
 
@@ -86,6 +88,7 @@ INTERNALS: dict[str, tuple[Any, str]] = {
     "CloudWatch SetAlarmState": (CloudWatchBackend, "set_alarm_state"),
     "DynamoDB request dispatch": (DynamoHandler, "call_action"),
     **QUOTA_INTERNALS,
+    **MAP_CLOCK_INTERNALS,
 }
 
 
@@ -139,6 +142,7 @@ def patched_moto(
         + _transaction_backup_patches()
         + _serialized_dynamodb_patches()
         + quota_patches(usage or Usage())
+        + map_worker_patches(clock)
     )
     with ExitStack() as stack:
         for target, attribute, replacement in patches:
