@@ -4,10 +4,10 @@ touched here is in ``INTERNALS``, checked by tests/integration/test_moto_interna
 The clock jumps only once every running execution is asleep. moto runs a Map's iterations — a
 Distributed Map's child executions too — in worker threads of the parent execution, which the clock
 did not count: with one child asleep and nine between two states, the clock jumped to the sleeper's
-wake-up, so under CPU load the children's waits added up instead of running side by side (the same
-1,000-table check took from one to several hours of engine time, and busy tables checked late found
-their traffic outside the look-back window). Now each worker counts as running from its start to its
-end, and the parent, while it only waits for its workers, does not.
+wake-up, so under CPU load the children's waits added up instead of running side by side and a check's
+engine time varied from run to run (a 24-table check: 2:10 and 2:58 before, 1:30 to 1:35 now). Now
+each worker counts as running from its start to its end, and the parent, while it only waits for its
+workers, does not.
 """
 
 import threading
