@@ -104,6 +104,29 @@ def checked_decisions(
     return wrong_decisions(config, world, scale_down_decisions(engine, execution), after.__getitem__, changes)
 
 
+def test_waiting_for_a_run_gives_up_only_when_it_makes_no_progress() -> None:
+    # GIVEN a scale-down whose List Managed Targets hangs (the engine's fault hook blocks it)
+    config, world = generate(2, 0)
+    hang = threading.Event()
+    with Engine(start=TUESDAY_1400) as engine:
+        seed(engine, config, world)
+        faults = engine.lambdas.fault
+
+        def hanging(name: str, event: Any) -> bool | None:
+            if name == "ListTargetsFunction":
+                hang.wait(60)
+            return faults(name, event) if faults else None
+
+        engine.lambdas.fault = hanging
+        arn = engine.start("scale-down", load_event("schedule.json"))
+        # WHEN nothing happens for the timeout THEN waiting gives up, saying so
+        with pytest.raises(TimeoutError, match=r"no progress for 0\.5 s wall time"):
+            engine.wait(arn, timeout=0.5)
+        # AND once the run moves again it is waited for to the end
+        hang.set()
+        assert engine.wait(arn, timeout=60).status == "SUCCEEDED"
+
+
 @pytest.mark.stress
 def test_one_scale_down_over_1000_tables_and_500_gsis_stays_within_the_quotas() -> None:
     config, world = generate(1000, 500)
