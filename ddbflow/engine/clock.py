@@ -63,6 +63,11 @@ class VirtualClock:
             self._changed.notify_all()
             return self._current()
 
+    @property
+    def last_activity(self) -> float:
+        """time.monotonic() of the latest execution event, handler return or wake-up."""
+        return self._last_activity
+
     def touch(self) -> None:
         """Something happened (an execution event): the engine is not idle yet."""
         self._last_activity = time.monotonic()

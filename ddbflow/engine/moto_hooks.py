@@ -59,6 +59,8 @@ from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
 from .clock import VirtualClock
+from .map_clock import INTERNALS as MAP_CLOCK_INTERNALS
+from .map_clock import map_worker_patches
 from .quotas import INTERNALS as QUOTA_INTERNALS
 from .quotas import Usage, quota_patches
 
@@ -101,6 +103,7 @@ INTERNALS: dict[str, tuple[Any, str]] = {
     "CloudWatch SetAlarmState": (CloudWatchBackend, "set_alarm_state"),
     "DynamoDB request dispatch": (DynamoHandler, "call_action"),
     **QUOTA_INTERNALS,
+    **MAP_CLOCK_INTERNALS,
 }
 
 
@@ -155,6 +158,7 @@ def patched_moto(
         + _serialized_dynamodb_patches()
         + quota_patches(usage or Usage())
         + _dispatch_patches()
+        + map_worker_patches(clock)
     )
     with ExitStack() as stack:
         for target, attribute, replacement in patches:
