@@ -2,6 +2,7 @@ import copy
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ from hypothesis import strategies as st
 
 from ddbflow.engine import Engine, Execution
 from ddbflow.scale_down_results import decisions
+from ddbflow.sim.ddbflow_policy import TABLE, DdbflowPolicy
+from ddbflow.sim.policy import Counts, Minute
 from ddbflow.world import CONFIG, WORLD, read_json, seed
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
@@ -84,3 +87,39 @@ def replaced(document: Any, path: tuple[Any, ...], value: Any) -> Any:
         parent = parent[step]
     parent[path[-1]] = value
     return document
+
+
+@dataclass
+class Replay:
+    capacities: list[float]  # read capacity in effect, minute by minute
+    counts: Counts
+    changes: list[tuple[datetime, int]]  # (UpdateTable time, new read capacity)
+
+
+def replay_minutes(
+    demand: list[float],
+    capacity: int,
+    *,
+    start: datetime,
+    bounds: tuple[int, int],
+    config: dict[str, Any] | None = None,
+) -> Replay:
+    """The `ddbflow` policy (real machines, driven engine) fed by a minimal stand-alone loop: served =
+    min(demand, capacity), the rest throttled, no burst credit."""
+    policy = DdbflowPolicy(*bounds, config=config)
+    policy.begin(start, capacity)
+    capacities = []
+    for index, wanted in enumerate(demand):
+        at = start + timedelta(minutes=index)
+        provisioned = policy.capacity_at(at)
+        served = min(wanted, provisioned)
+        throttled = (wanted - served) * 60
+        policy.observe(Minute(index, at, wanted, provisioned, served * 60, throttled, throttled))
+        capacities.append(provisioned)
+    assert policy.engine is not None
+    changes = [
+        (at, int(parts[None]["ReadCapacityUnits"]))
+        for table, at, parts in policy.engine.dynamodb_model.changes
+        if table == TABLE.table
+    ]
+    return Replay(capacities, policy.finish(), changes)

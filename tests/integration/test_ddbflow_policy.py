@@ -1,49 +1,24 @@
 """The `ddbflow` policy: the real state machines on a driven engine, fed minute by minute by a minimal
 stand-alone loop (served = min(demand, capacity), the rest throttled; no burst credit)."""
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from ddbflow.sim.ddbflow_policy import TABLE, DdbflowPolicy
-from ddbflow.sim.policy import Counts, Minute
 from ddbflow_lambda.core.budget import decrease_allowed
+from helpers import Replay, replay_minutes
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 MIN, MAX = 5, 2000
 
 
-@dataclass
-class Run:
-    capacities: list[float]
-    counts: Counts
-    changes: list[tuple[datetime, int]]  # (UpdateTable time, new read capacity)
-
-
-def simulate(demand: list[float], capacity: int) -> Run:
-    policy = DdbflowPolicy(MIN, MAX)
-    policy.begin(START, capacity)
-    capacities = []
-    for index, wanted in enumerate(demand):
-        at = START + timedelta(minutes=index)
-        provisioned = policy.capacity_at(at)
-        served = min(wanted, provisioned)
-        throttled = (wanted - served) * 60
-        policy.observe(Minute(index, at, wanted, provisioned, served * 60, throttled, throttled))
-        capacities.append(provisioned)
-    assert policy.engine is not None
-    changes = [
-        (at, parts[None]["ReadCapacityUnits"])
-        for table, at, parts in policy.engine.dynamodb_model.changes
-        if table == TABLE.table
-    ]
-    return Run(capacities, policy.finish(), changes)
+def simulate(demand: list[float], capacity: int) -> Replay:
+    return replay_minutes(demand, capacity, start=START, bounds=(MIN, MAX))
 
 
 def test_a_fourfold_step_is_served_within_three_minutes() -> None:
     run = simulate([100.0] * 10 + [400.0] * 20, capacity=150)
-    # The shipped alarm needs one one-minute period above 80 %: ALARM at the end of minute 10, the update
-    # at the start of minute 11 makes the table ACTIVE 30 s later, so minute 11 runs half on each (pro
-    # rata, as for every policy) and minute 12 on the new capacity: (150 + 250) / 0.8 = 500.
+    # 400/s against 150 refuses requests at once: the throttle alarm is in ALARM at the end of minute 10,
+    # the update at the start of minute 11 makes the table ACTIVE 30 s later, so minute 11 runs half on
+    # each (pro rata, as for every policy) and minute 12 on the new capacity: (150 + 250) / 0.8 = 500.
     assert run.capacities[11] == (150 + 500) / 2
     assert run.capacities[12] == 500
     assert all(MIN <= c <= MAX for c in run.capacities)

@@ -3,32 +3,17 @@ table; an excess that throttles does, at once (the throttle alarm), sized to the
 
 from datetime import UTC, datetime, timedelta
 
-from ddbflow.sim.ddbflow_policy import TABLE, DdbflowPolicy
-from ddbflow.sim.policy import Minute
+from ddbflow.sim.ddbflow_policy import TABLE
+from helpers import replay_minutes
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 def simulate(demand: list[float], capacity: int) -> list[tuple[datetime, int]]:
-    """Served = min(demand, capacity), the rest throttled; the UpdateTable calls the executions made."""
+    """The UpdateTable calls the executions made (served = min(demand, capacity), the rest throttled)."""
     # the shipped alarms: utilization over two minutes; refused requests fire the throttle alarm at once
     config = {"defaults": {"min_capacity": 5, "max_capacity": 2000}, "tables": {TABLE.table: {}}}
-    policy = DdbflowPolicy(5, 2000, config=config)
-    policy.begin(START, capacity)
-    for index, wanted in enumerate(demand):
-        at = START + timedelta(minutes=index)
-        provisioned = policy.capacity_at(at)
-        served = min(wanted, provisioned)
-        throttled = (wanted - served) * 60
-        policy.observe(Minute(index, at, wanted, provisioned, served * 60, throttled, throttled))
-    assert policy.engine is not None
-    changes = [
-        (at, int(parts[None]["ReadCapacityUnits"]))
-        for table, at, parts in policy.engine.dynamodb_model.changes
-        if table == TABLE.table
-    ]
-    policy.finish()
-    return changes
+    return replay_minutes(demand, capacity, start=START, bounds=(5, 2000), config=config).changes
 
 
 def test_a_short_absorbed_burst_does_not_raise_capacity() -> None:
