@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import boto3
@@ -104,7 +104,22 @@ def load_config() -> dict[str, Any]:
         document = json.loads(item["document"])
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidConfig(f"the stored config is not JSON: {exc}") from None
-    return validate_config(document)
+    problems = _config_problems(item["document"])
+    if problems:
+        raise InvalidConfig(problems)
+    return dict(document)
+
+
+@lru_cache(maxsize=8)
+def _config_problems(document: str) -> str:
+    """The schema's verdict on one stored config text ("" when valid). The same text gets the same
+    verdict, so a warm function validates it once, not on every invocation (with a thousand targets,
+    every Map child loads the policy: jsonschema was a sixth of a scale-down's CPU)."""
+    try:
+        validate_config(json.loads(document))
+    except InvalidConfig as exc:
+        return str(exc)
+    return ""
 
 
 @cache

@@ -85,6 +85,24 @@ def test_a_valid_config_is_stored_where_the_functions_read_it(
     assert lambda_load_config() == json.loads(EXAMPLE.read_text())
 
 
+def test_a_warm_function_validates_one_stored_config_once(
+    dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ddbflow_lambda.aws as handler_aws
+
+    # GIVEN a stored config AND a count of schema validations
+    assert load("--config", str(EXAMPLE), "--table", TABLE, "--no-alarms").exit_code == 0
+    monkeypatch.setenv("CONTROL_TABLE", TABLE)
+    handler_aws._config_problems.cache_clear()
+    calls = []
+    monkeypatch.setattr(handler_aws, "validate_config", lambda c: calls.append(c) or c)
+    # WHEN three invocations load it
+    loaded = [lambda_load_config() for _ in range(3)]
+    # THEN each gets the config, and the schema ran once
+    assert loaded == [json.loads(EXAMPLE.read_text())] * 3 and len(calls) == 1
+    handler_aws._config_problems.cache_clear()
+
+
 def test_loading_again_replaces_the_config(dynamodb: Any, tmp_path: Path) -> None:
     changed = json.loads(EXAMPLE.read_text())
     changed["tables"]["orders"]["max_capacity"] = 300
