@@ -10,9 +10,10 @@ from .target import CONSUMED_METRIC, DIMENSIONS, THROTTLE_METRIC, Dimension, Tar
 ALARM_PREFIX = "ddbflow-"
 
 
-def alarm_name(target: Target, dimension: Dimension) -> str:
-    # ':' cannot occur in table or index names, so the name maps back to exactly one target.
-    return f"{ALARM_PREFIX}{target.table}:{target.index or ''}:{dimension}-high"
+def alarm_name(target: Target, dimension: Dimension, kind: str = "high") -> str:
+    """``kind``: "high" (utilization) or "throttled". ':' cannot occur in table or index names, so the
+    name maps back to exactly one target."""
+    return f"{ALARM_PREFIX}{target.table}:{target.index or ''}:{dimension}-{kind}"
 
 
 def alarm_definition(
@@ -42,7 +43,7 @@ def alarm_definition(
 
 
 def throttle_alarm_name(target: Target, dimension: Dimension) -> str:
-    return f"{ALARM_PREFIX}{target.table}:{target.index or ''}:{dimension}-throttled"
+    return alarm_name(target, dimension, "throttled")
 
 
 def throttle_alarm_definition(target: Target, dimension: Dimension, actions: list[str]) -> dict[str, Any]:
