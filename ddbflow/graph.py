@@ -219,11 +219,14 @@ def _lanes(moves: list[Transition], loops: set[Transition]) -> list[tuple[int, T
 def _edge(t: Transition, nodes: dict[str, Node], loop: bool, width: float, lane: int) -> Edge:
     source, target = nodes[t.source], nodes[t.target]
     if loop:
-        # Out of the source's right side, up a lane right of the graph, into the target's right side.
+        # Out of the source's bottom and into the target's top (right of the forward arrows' centre),
+        # along the gaps between layers, which hold no state, and up a lane right of the graph.
         lane_x = width + LOOP_LANE * lane
-        start = (source.x + source.width, source.y + source.height / 2)
-        end = (target.x + target.width, target.y + target.height / 2)
-        return Edge(t, [start, (lane_x, start[1]), (lane_x, end[1]), end], loop=True)
+        start = (source.x + 0.8 * source.width, source.y + source.height)
+        end = (target.x + 0.8 * target.width, target.y)
+        below, above = start[1] + LAYER_GAP / 2, end[1] - LAYER_GAP / 2
+        points = [start, (start[0], below), (lane_x, below), (lane_x, above), (end[0], above), end]
+        return Edge(t, points, loop=True)
     start = (source.x + source.width / 2, source.y + source.height)
     end = (target.x + target.width / 2, target.y)
     return Edge(t, [start, end], loop=False)

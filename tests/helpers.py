@@ -67,6 +67,16 @@ json_values = st.recursive(
 )
 
 
+def put_control_item(engine: Engine, pk: str, sk: str, **strings: str) -> None:
+    item = {"pk": pk, "sk": sk, **strings}
+    engine.dynamodb.put_item(TableName="ControlTable", Item={k: {"S": v} for k, v in item.items()})
+
+
+def lease_held(engine: Engine, table: str) -> bool:
+    key = {"pk": {"S": f"TABLE#{table}"}, "sk": {"S": "LEASE"}}
+    return "Item" in engine.dynamodb.get_item(TableName="ControlTable", Key=key)
+
+
 def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     found = [prefix]
     if isinstance(value, dict):

@@ -72,16 +72,21 @@ class Retry:
         return [*out, None]
 
 
-def _task_retries(machine: str, state: str, error: str) -> Retry:
-    """The Retry clause for ``error`` of a Task state, read from the ASL file itself."""
+def _states(machine: str, state: str) -> dict[str, Any]:
+    """The states around ``state`` in a machine's ASL file (top level or inside the scale-down Map)."""
     import json
 
     definition = json.loads((PROJECT_ROOT / "statemachines" / f"{machine}.asl.json").read_text())
-    states = definition["States"]
-    if state not in states:  # inside the scale-down Map
+    states: dict[str, Any] = definition["States"]
+    if state not in states:
         processor = states["Check Each Target"]
         states = (processor.get("ItemProcessor") or processor["Iterator"])["States"]
-    for clause in states[state].get("Retry", []):
+    return states
+
+
+def _task_retries(machine: str, state: str, error: str) -> Retry:
+    """The Retry clause for ``error`` of a Task state, read from the ASL file itself."""
+    for clause in _states(machine, state)[state].get("Retry", []):
         if error in clause["ErrorEquals"]:
             return Retry(
                 clause.get("IntervalSeconds", 1),
@@ -90,6 +95,14 @@ def _task_retries(machine: str, state: str, error: str) -> Retry:
                 clause.get("MaxDelaySeconds"),
             )
     return Retry(1, 1, 1.0)
+
+
+def _lease_waits(machine: str) -> list[float | None]:
+    """Seconds before each new Take Lease attempt, then None: the Wait Out Lease loop, read from the ASL
+    file (Wait For Lease? allows as many waits as its count limit)."""
+    states = _states(machine, "Take Lease")
+    [limit] = [c["NumericLessThan"] for c in states["Wait For Lease?"]["Choices"] if "NumericLessThan" in c]
+    return [*[float(states["Wait Out Lease"]["Seconds"])] * int(limit), None]
 
 
 def _schedule_seconds() -> list[int]:
@@ -144,8 +157,8 @@ class FastDdbflow:
         self.policies = {d: resolve_policy(self.config, TABLE, d) for d in DIMENSIONS}
         if not self._asl_cache:
             self._asl_cache.update(
-                lease_up=_task_retries("scale_up", "Take Lease", "LeaseHeld").delays(),
-                lease_down=_task_retries("scale_down", "Take Lease", "LeaseHeld").delays(),
+                lease_up=_lease_waits("scale_up"),
+                lease_down=_lease_waits("scale_down"),
                 busy_up=_task_retries("scale_up", "Update Table", "ResourceInUseException").delays(),
                 busy_down=_task_retries("scale_down", "Update Table", "ResourceInUseException").delays(),
                 schedules=_schedule_seconds(),
@@ -349,7 +362,7 @@ class FastDdbflow:
     def _leased(
         self, owner: str, seconds: int, delays: list[float | None]
     ) -> Generator[datetime, None, bool]:
-        """Take Lease with its LeaseHeld Retry; False when the retries ran out."""
+        """Take Lease and its Wait Out Lease loop; False when the waits ran out."""
         for delay in delays:
             if self._take_lease(owner, seconds):
                 return True

@@ -9,7 +9,7 @@ import pytest
 from ddbflow.engine import Engine, Execution, Flow
 from ddbflow.engine.faults import Fault
 from ddbflow_lambda.core.target import Target
-from helpers import TUESDAY_1400, load_event, scale_down_decisions, world_engine
+from helpers import TUESDAY_1400, lease_held, load_event, scale_down_decisions, world_engine
 
 ORDERS, SESSIONS = Target("orders"), Target("sessions")
 WRITE_ALARM = "ddbflow-orders::write-high"
@@ -21,11 +21,6 @@ def scale_up_under(engine: Engine, *faults: str) -> Execution:
     engine.faults.inject(*faults)
     [started] = engine.publish([Flow(ORDERS, "write", 96, 6)], minutes=1)
     return engine.wait(started)
-
-
-def lease_held(engine: Engine, table: str) -> bool:
-    key = {"pk": {"S": f"TABLE#{table}"}, "sk": {"S": "LEASE"}}
-    return "Item" in engine.dynamodb.get_item(TableName="ControlTable", Key=key)
 
 
 def effective_updates(engine: Engine) -> int:

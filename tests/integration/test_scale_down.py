@@ -1,6 +1,7 @@
 """The real scale_down.asl.json on the embedded engine: a Map over every managed table and GSI."""
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -8,7 +9,15 @@ from botocore.exceptions import ClientError
 
 from ddbflow.engine import Engine, Execution
 from ddbflow_lambda.core.target import Target
-from helpers import MONDAY_0830, TUESDAY_1400, load_event, scale_down_decisions, world_engine
+from helpers import (
+    MONDAY_0830,
+    TUESDAY_1400,
+    lease_held,
+    load_event,
+    put_control_item,
+    scale_down_decisions,
+    world_engine,
+)
 
 
 @pytest.fixture
@@ -50,6 +59,17 @@ def test_one_run_decreases_the_idle_keeps_the_busy_and_skips_the_spent(afternoon
     # the alarms follow the new capacity: 19 × 60 × 0.7
     assert afternoon.alarm("ddbflow-sessions::read-high")["Threshold"] == 798.0
     assert afternoon.capacity(Target("sessions"))["decreases_today"] == 1
+
+
+def test_a_sibling_waits_for_the_lease_and_decides_once_it_expires(afternoon: Engine) -> None:
+    # GIVEN sessions leased by a dead holder until 2 minutes from now
+    until = afternoon.clock.now() + timedelta(minutes=2)
+    put_control_item(afternoon, "TABLE#sessions", "LEASE", owner="dead", expires_at=until.isoformat())
+    # WHEN the scale-down runs THEN sessions waits out the lease, then decreases as it would have
+    decisions = by_target(afternoon, afternoon.run("scale-down", load_event("schedule.json")))
+    assert decisions["sessions"]["outcome"] == "decreased", decisions["sessions"]
+    assert afternoon.capacity(Target("sessions"))["read"] == 19
+    assert not lease_held(afternoon, "sessions")
 
 
 def test_pre_warm_window_raises_min() -> None:

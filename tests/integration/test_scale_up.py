@@ -1,12 +1,13 @@
 """The real scale_up.asl.json with the real handlers on the embedded engine."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from ddbflow.engine import Engine, Execution, Flow
 from ddbflow_lambda.core.target import Target
-from helpers import load_event
+from helpers import lease_held, load_event, put_control_item
 
 ORDERS, BY_CUSTOMER, SESSIONS = Target("orders"), Target("orders", "by-customer"), Target("sessions")
 WRITE_ALARM = "ddbflow-orders::write-high"
@@ -19,6 +20,12 @@ def updates(engine: Engine) -> int:
 
 def busy_orders_writes(engine: Engine, per_second: float = 96, throttled: float = 6) -> list[str]:
     return engine.publish([Flow(ORDERS, "write", per_second, throttled)], minutes=2)
+
+
+def one_throttled_minute(engine: Engine) -> list[str]:
+    """Only the throttle alarm fires (the utilization alarm needs two minutes): no second execution
+    waits the cooldown out, so the engine stops inside it."""
+    return engine.publish([Flow(ORDERS, "write", 96, 6)], minutes=1)
 
 
 def the_increase(engine: Engine, started: list[str]) -> Execution:
@@ -37,16 +44,6 @@ def decisions(engine: Engine, table: str) -> list[dict[str, Any]]:
         ExpressionAttributeValues={":pk": {"S": f"TABLE#{table}"}, ":d": {"S": "DECISION#"}},
     )["Items"]
     return [{k: v["S"] for k, v in item.items()} for item in items]
-
-
-def put_control_item(engine: Engine, pk: str, sk: str, **strings: str) -> None:
-    item = {"pk": pk, "sk": sk, **strings}
-    engine.dynamodb.put_item(TableName="ControlTable", Item={k: {"S": v} for k, v in item.items()})
-
-
-def lease_held(engine: Engine, table: str) -> bool:
-    key = {"pk": {"S": f"TABLE#{table}"}, "sk": {"S": "LEASE"}}
-    return "Item" in engine.dynamodb.get_item(TableName="ControlTable", Key=key)
 
 
 def test_alarm_raises_capacity_and_resets_the_threshold(engine: Engine) -> None:
@@ -85,7 +82,7 @@ def test_ok_state_is_a_recorded_skip_that_changes_nothing(engine: Engine) -> Non
 
 
 def test_second_alarm_inside_cooldown_is_skipped(engine: Engine) -> None:
-    first = the_increase(engine, busy_orders_writes(engine))
+    first = the_increase(engine, one_throttled_minute(engine))
     assert first.output["outcome"] == "increased"
     second = engine.run("scale-up", {"table": "orders", "dimension": "write"})
     assert second.status == "SUCCEEDED"
@@ -280,6 +277,19 @@ def test_a_dead_holders_lease_expires(engine: Engine) -> None:
     assert not lease_held(engine, "orders")
 
 
+def test_a_lease_that_expires_while_waiting_is_taken_then(engine: Engine) -> None:
+    # GIVEN a dead holder's lease that expires 100 s from now
+    engine.publish([Flow(ORDERS, "write", 96, 6)], minutes=2, evaluate=False)
+    until = engine.clock.now() + timedelta(seconds=100)
+    put_control_item(engine, "TABLE#orders", "LEASE", owner="dead", expires_at=until.isoformat())
+    # WHEN the alarm comes THEN it waits, and the attempt after the expiry (judged at its own time, not
+    # at the first attempt's) takes the lease and scales
+    execution = engine.run("scale-up", {"table": "orders", "dimension": "write"})
+    assert execution.output["outcome"] == "increased", execution.output
+    assert execution.states_entered.count("Wait Out Lease") >= 100 // 15
+    assert not lease_held(engine, "orders")
+
+
 def test_a_live_lease_makes_others_wait_then_skip(engine: Engine) -> None:
     # GIVEN a lease that outlives every retry of Take Lease
     put_control_item(engine, "TABLE#orders", "LEASE", owner="busy", expires_at="2999-01-01T00:00:00+00:00")
@@ -305,7 +315,7 @@ def test_demand_still_above_the_new_capacity_fires_the_alarm_again(engine: Engin
 
 def test_an_alarm_inside_the_cooldown_waits_it_out_then_judges_fresh_metrics(engine: Engine) -> None:
     # GIVEN an increase just now (cooldown 120 s) WHEN the write alarm's state change arrives again
-    the_increase(engine, busy_orders_writes(engine))
+    the_increase(engine, one_throttled_minute(engine))
     late = {**load_event("alarm-eventbridge.json"), "id": "late-delivery"}
     late["detail"]["state"]["timestamp"] = engine.clock.now().isoformat()
     execution = engine.run("scale-up", late)

@@ -26,6 +26,12 @@ def _overlap(a: Node, b: Node) -> bool:
     return a.x < b.x + b.width and b.x < a.x + a.width and a.y < b.y + b.height and b.y < a.y + a.height
 
 
+def _crossed(graph: Layout, left: float, right: float, y: float) -> list[Node]:
+    return [
+        n for n in graph.nodes.values() if n.y < y < n.y + n.height and left < n.x + n.width and n.x < right
+    ]
+
+
 def _check(graph: Layout) -> None:
     for a, b in combinations(graph.nodes.values(), 2):
         assert not _overlap(a, b), (a.name, b.name)
@@ -33,7 +39,12 @@ def _check(graph: Layout) -> None:
         source, target = graph.nodes[edge.transition.source], graph.nodes[edge.transition.target]
         if edge.loop:
             assert target.y <= source.y  # back up: a retry or polling loop
-            assert all(x >= max(source.x + source.width, target.x + target.width) for x, _ in edge.points)
+            # up a lane right of every node, along horizontals that cross no node
+            lane = max(x for x, _ in edge.points)
+            assert lane >= max(node.x + node.width for node in graph.nodes.values())
+            for (x1, y1), (x2, y2) in zip(edge.points, edge.points[1:], strict=False):
+                if y1 == y2:
+                    assert not [n.name for n in _crossed(graph, min(x1, x2), max(x1, x2), y1)]
         else:
             assert target.y > source.y
     for node in graph.nodes.values():
@@ -53,10 +64,10 @@ def test_every_state_is_drawn_once_and_the_layout_is_sound(path: Path) -> None:
     _check(graph)
 
 
-def test_the_wait_until_active_loop_is_drawn_as_a_loop() -> None:
+def test_the_wait_until_active_and_wait_for_lease_loops_are_drawn_as_loops() -> None:
     graph = layout(json.loads((MACHINES[0].parent / "scale_up.asl.json").read_text()))
     loops = {(e.transition.source, e.transition.target) for e in graph.edges if e.loop}
-    assert loops == {("Table Active?", "Wait For Table")}
+    assert loops == {("Table Active?", "Wait For Table"), ("Wait Out Lease", "Take Lease")}
 
 
 def test_transitions_name_choices_default_next_and_catch() -> None:

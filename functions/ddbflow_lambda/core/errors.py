@@ -38,7 +38,7 @@ class TableNotProvisioned(DdbflowError):
 
 
 class LeaseHeld(DdbflowError):
-    """Another execution holds this table's lease; Step Functions retries with backoff."""
+    """Another execution holds this table's lease; the machine waits (Wait Out Lease) and tries again."""
 
 
 class AwsError(DdbflowError):
