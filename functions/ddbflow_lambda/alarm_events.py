@@ -36,6 +36,7 @@ class AlarmSignal:
     source: str
     region: str | None
     account: str | None
+    trigger: str  # which signal asks for capacity: "utilization", "throttle" or "manual"
 
     @property
     def target(self) -> Target:
@@ -153,6 +154,7 @@ def _from_manual(event: dict[str, Any], received_at: str) -> AlarmSignal:
         source="manual",
         region=None,
         account=None,
+        trigger="manual",
     )
 
 
@@ -170,7 +172,15 @@ def _signal(
     index = dimensions.get("GlobalSecondaryIndexName")
     if index is not None:
         index = _checked_name("GlobalSecondaryIndexName dimension", index)
-    return AlarmSignal(table=table, index=index, dimension=METRIC_DIMENSION[metric_name], state=state, **rest)
+    trigger = "throttle" if metric_name in THROTTLE_METRIC.values() else "utilization"
+    return AlarmSignal(
+        table=table,
+        index=index,
+        dimension=METRIC_DIMENSION[metric_name],
+        state=state,
+        trigger=trigger,
+        **rest,
+    )
 
 
 def _checked_name(what: str, value: Any) -> str:

@@ -8,8 +8,9 @@ ALARM = {
     "index": None,
     "dimension": "write",
     "state": "ALARM",
-    "alarm_name": "a",
+    "alarm_name": "ddbflow-orders::write-throttled",
     "label": "orders WCU",
+    "trigger": "throttle",
 }
 PLAN = {"action": "increase", "current": 100, "new": 150, "reason": "consumed 96/100 per s"}
 
@@ -21,8 +22,20 @@ def outcome(**state: Any) -> dict[str, Any]:
 def test_increase_summary_reads_like_the_console_should() -> None:
     result = outcome(plan=PLAN, update={"applied": True})
     assert result["outcome"] == "increased"
-    assert result["summary"] == "orders WCU 100 → 150: consumed 96/100 per s"
+    assert result["summary"] == (
+        "orders WCU 100 → 150: throttle alarm ddbflow-orders::write-throttled (requests refused); "
+        "consumed 96/100 per s"
+    )
     assert (result["from"], result["to"]) == (100, 150)
+
+
+def test_the_sentence_names_the_rule_that_fired() -> None:
+    utilization = ALARM | {"alarm_name": "ddbflow-orders::write-high", "trigger": "utilization"}
+    assert decide({"alarm": utilization, "plan": PLAN})["reason"].startswith(
+        "utilization alarm ddbflow-orders::write-high (consumed above target); "
+    )
+    manual = ALARM | {"alarm_name": "manual", "trigger": "manual"}
+    assert decide({"alarm": manual, "plan": PLAN})["reason"].startswith("manual request; ")
 
 
 def test_skips_say_why() -> None:

@@ -52,11 +52,23 @@ def _outcome(state: dict[str, Any], alarm: dict[str, Any], plan: dict[str, Any])
     if cooldown.get("active") and not plan:
         return "skipped", f"in cooldown until {cooldown['until']} (last increase {cooldown['last_increase']})"
     waited = f"waited out the cooldown until {cooldown['until']}; " if cooldown.get("active") else ""
+    why = f"{fired(alarm)}; {waited}"
     if plan.get("action") != "increase":
-        return "unchanged", waited + plan.get("reason", "no plan")
+        return "unchanged", why + plan.get("reason", "no plan")
     if (state.get("update") or {}).get("dry_run"):
-        return "dry-run", f"would increase {plan['current']} → {plan['new']}: {waited}{plan['reason']}"
-    return "increased", waited + plan["reason"]
+        return "dry-run", f"would increase {plan['current']} → {plan['new']}: {why}{plan['reason']}"
+    return "increased", why + plan["reason"]
+
+
+def fired(alarm: dict[str, Any]) -> str:
+    """Which rule started the execution: a short burst carried by burst credit fires only the
+    utilization alarm (after its periods); refused requests fire the throttle alarm in their minute."""
+    name = alarm["alarm_name"]
+    return {
+        "throttle": f"throttle alarm {name} (requests refused)",
+        "utilization": f"utilization alarm {name} (consumed above target)",
+        "manual": "manual request",
+    }[alarm["trigger"]]
 
 
 def error_message(error: dict[str, Any]) -> str:
