@@ -36,7 +36,7 @@ class AlarmSignal:
     source: str
     region: str | None
     account: str | None
-    trigger: str  # which signal asks for capacity: "utilization", "throttle" or "manual"
+    trigger: str  # which signal asks for capacity: "utilization", "burst", "throttle" or "manual"
 
     @property
     def target(self) -> Target:
@@ -173,6 +173,8 @@ def _signal(
     if index is not None:
         index = _checked_name("GlobalSecondaryIndexName dimension", index)
     trigger = "throttle" if metric_name in THROTTLE_METRIC.values() else "utilization"
+    if trigger == "utilization" and str(rest.get("alarm_name", "")).endswith("-burst"):
+        trigger = "burst"  # the consumed metric in one minute above BURST_FACTOR × capacity (core.alarms)
     return AlarmSignal(
         table=table,
         index=index,

@@ -71,6 +71,17 @@ def test_alarm_raises_capacity_and_resets_the_threshold(engine: Engine) -> None:
     assert not lease_held(engine, "orders")
 
 
+def test_a_minute_far_above_capacity_fires_the_burst_alarm_at_once(engine: Engine) -> None:
+    # GIVEN orders at 100 WCU WHEN one minute consumes 250/s (burst credit serves it: nothing refused)
+    [started] = engine.publish([Flow(ORDERS, "write", 250, 0)], minutes=1)
+    execution = engine.wait(started)
+    # THEN the burst alarm starts the scale-up after that one minute, sized to the demand: ceil(250 / 0.7)
+    assert execution.output["outcome"] == "increased", execution.output
+    assert execution.output["reason"].startswith("burst alarm ddbflow-orders::write-burst")
+    assert engine.capacity(ORDERS)["write"] == 358
+    assert engine.alarm("ddbflow-orders::write-burst")["Threshold"] == 358 * 60 * 2
+
+
 def test_ok_state_is_a_recorded_skip_that_changes_nothing(engine: Engine) -> None:
     execution = engine.run("scale-up", load_event("alarm-ok.json"))
     assert execution.status == "SUCCEEDED"

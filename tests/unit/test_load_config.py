@@ -147,14 +147,14 @@ def test_each_managed_table_and_gsi_gets_its_scale_up_alarms_at_current_capacity
     topic = "arn:aws:sns:eu-west-1:123456789012:ddbflow-AlarmTopic"
     result = load("--config", str(EXAMPLE), "--table", TABLE, "--alarm-topic-arn", topic)
     assert result.exit_code == 0, result.output
-    # THEN every table and GSI has a utilization and a throttle alarm per dimension, named as the
+    # THEN every table and GSI has a utilization, a burst and a throttle alarm per dimension, named as the
     # EventBridge rule expects
     alarms = {a["AlarmName"]: a for a in boto3.client("cloudwatch").describe_alarms()["MetricAlarms"]}
     assert set(alarms) == {
         f"ddbflow-{target}:{dimension}-{kind}"
         for target in ("orders:", "orders:by-customer", "sessions:")
         for dimension in ("read", "write")
-        for kind in ("high", "throttled")
+        for kind in ("high", "burst", "throttled")
     }
     # AND each threshold follows the table's current capacity: 100 WCU × 60 s × 0.7 target utilization
     assert alarms["ddbflow-orders::write-high"]["Threshold"] == 100 * 60 * 0.7

@@ -62,11 +62,13 @@ def _outcome(state: dict[str, Any], alarm: dict[str, Any], plan: dict[str, Any])
 
 def fired(alarm: dict[str, Any]) -> str:
     """Which rule started the execution: a short burst carried by burst credit fires only the
-    utilization alarm (after its periods); refused requests fire the throttle alarm in their minute."""
+    utilization alarm (after its periods), one far above capacity the burst alarm in its minute, and
+    refused requests the throttle alarm in their minute."""
     name = alarm["alarm_name"]
     return {
         "throttle": f"throttle alarm {name} (requests refused)",
         "utilization": f"utilization alarm {name} (consumed above target)",
+        "burst": f"burst alarm {name} (consumed far above capacity: burst credit running out)",
         "manual": "manual request",
     }[alarm["trigger"]]
 
