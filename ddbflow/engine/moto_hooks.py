@@ -96,6 +96,7 @@ INTERNALS: dict[str, tuple[Any, str]] = {
     "TransactWriteItems' table backups": (dynamodb_models, "copy"),
     "CloudWatch GetMetricData": (CloudWatchBackend, "get_metric_data"),
     "CloudWatch datapoints a query scans": (CloudWatchBackend, "get_all_metrics"),
+    "CloudWatch datapoints other services provide": (CloudWatchBackend, "aws_metric_data"),
     "CloudWatch PutMetricAlarm": (CloudWatchBackend, "put_metric_alarm"),
     "CloudWatch PutMetricData": (CloudWatchBackend, "put_metric_data"),
     "StartExecution without a name": (StepFunctionsParserBackend, "start_execution"),
