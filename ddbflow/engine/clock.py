@@ -38,6 +38,9 @@ class VirtualClock:
         self._last_activity = time.monotonic()
         self._wall_anchor: float | None = None  # set: engine time also runs with the wall clock
         self._released: set[tuple[datetime, int]] = set()  # driver mode: sleepers let go
+        # Its own condition: ``_changed`` is notified at every sleep and handler end, far more often.
+        self._finishes = threading.Condition()
+        self._finished = 0  # executions finished so far
 
     def now(self) -> datetime:
         with self._changed:
@@ -100,6 +103,22 @@ class VirtualClock:
             self._running -= 1
             self._last_activity = time.monotonic()
             self._changed.notify_all()
+        with self._finishes:
+            self._finished += 1
+            self._finishes.notify_all()
+
+    @property
+    def finished(self) -> int:
+        """Executions finished so far (moto has set their final status by then)."""
+        with self._finishes:
+            return self._finished
+
+    def wait_for_finish(self, finished: int, timeout: float) -> int:
+        """Block until more than ``finished`` executions have finished, or ``timeout`` wall seconds
+        passed; return how many have."""
+        with self._finishes:
+            self._finishes.wait_for(lambda: self._finished != finished, timeout)
+            return self._finished
 
     def sleep(self, seconds: float) -> None:
         with self._changed:

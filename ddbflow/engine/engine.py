@@ -527,13 +527,15 @@ class Engine:
             self.clock.drive(None, timeout=timeout)
         # ``timeout``: wall seconds without progress (no execution event, handler or wake-up), so a hung
         # run stops while a long one (1,000 tables on a loaded machine) may take what it needs.
-        waiting = time.monotonic()
+        # It blocks until some execution finishes (not polling: 13 % of a 300-target run's CPU went to
+        # describing it every 10 ms); the short timeout is a safety net for a status set some other way.
+        waiting, finished = time.monotonic(), self.clock.finished
         while (described := self.sfn.describe_execution(executionArn=arn))["status"] not in FINISHED:
             if time.monotonic() - max(waiting, self.clock.last_activity) > timeout:
                 raise TimeoutError(
                     f"{arn} still {described['status']}, no progress for {timeout} s wall time"
                 )
-            time.sleep(0.01)
+            finished = self.clock.wait_for_finish(finished, min(0.5, timeout))
         return read_execution(self.sfn, arn, described)
 
     def run(self, machine: str, payload: Any, name: str | None = None, timeout: float = 120.0) -> Execution:

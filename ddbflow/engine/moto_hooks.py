@@ -7,7 +7,6 @@ patches and readers below add exactly that, tell the engine when alarms change, 
 ``tests/integration/test_moto_internals.py`` fails loudly if a moto upgrade moves any of them.
 """
 
-import bisect
 import copy
 import datetime as _datetime
 import functools
@@ -61,6 +60,7 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from .clock import VirtualClock
 from .map_clock import INTERNALS as MAP_CLOCK_INTERNALS
 from .map_clock import map_worker_patches
+from .metric_index import metric_query_patches
 from .quotas import INTERNALS as QUOTA_INTERNALS
 from .quotas import Usage, quota_patches
 
@@ -96,6 +96,7 @@ INTERNALS: dict[str, tuple[Any, str]] = {
     "TransactWriteItems' table backups": (dynamodb_models, "copy"),
     "CloudWatch GetMetricData": (CloudWatchBackend, "get_metric_data"),
     "CloudWatch datapoints a query scans": (CloudWatchBackend, "get_all_metrics"),
+    "CloudWatch datapoints other services provide": (CloudWatchBackend, "aws_metric_data"),
     "CloudWatch PutMetricAlarm": (CloudWatchBackend, "put_metric_alarm"),
     "CloudWatch PutMetricData": (CloudWatchBackend, "put_metric_data"),
     "StartExecution without a name": (StepFunctionsParserBackend, "start_execution"),
@@ -153,7 +154,7 @@ def patched_moto(
         _patches(clock, dynamodb, execution_starting)
         + _alarm_patches(alarms_changed)
         + _metric_put_patches(metric_data_put)
-        + _metric_window_patches()
+        + metric_query_patches()
         + _transaction_backup_patches()
         + _serialized_dynamodb_patches()
         + quota_patches(usage or Usage())
@@ -239,65 +240,6 @@ def _items_backup(table: Table, keys: list[dict[str, Any]]) -> Table:
         elif hash_value in snapshot.items:
             snapshot.items[hash_value] = copy.deepcopy(snapshot.items[hash_value])
     return snapshot
-
-
-class _TimeIndex:
-    """Timestamps of moto's append-only list of datapoints, extended as it grows; usable for bisection
-    while the datapoints arrived in time order (the engine publishes them so)."""
-
-    def __init__(self) -> None:
-        self.data: list[Any] | None = None
-        self.times: list[_datetime.datetime] = []
-        self.ordered = True
-
-    def between(
-        self, data: list[Any], start: _datetime.datetime, end: _datetime.datetime
-    ) -> list[Any] | None:
-        """The datapoints with start ≤ timestamp ≤ end, or None if the list is not in time order."""
-        if data is not self.data or len(data) < len(self.times):
-            self.data, self.times, self.ordered = data, [], True
-        for datum in data[len(self.times) :]:
-            if self.times and datum.timestamp < self.times[-1]:
-                self.ordered = False
-            self.times.append(datum.timestamp)
-        if not self.ordered:
-            return None
-        return data[bisect.bisect_left(self.times, start) : bisect.bisect_right(self.times, end)]
-
-
-def _metric_window_patches() -> list[tuple[Any, str, Any]]:
-    """GetMetricData filters every datapoint ever put by time, on every call: O(all data), 20 ms a call
-    after 30 simulated days. It gets the datapoints of its own time window instead (a superset of what
-    its filter keeps, found by bisection); all of them whenever they are not in time order."""
-    original_query: Callable[..., Any] = CloudWatchBackend.get_metric_data
-    original_all: Callable[..., Any] = CloudWatchBackend.get_all_metrics
-    window = threading.local()
-    indexes: dict[int, _TimeIndex] = {}
-    lock = threading.Lock()
-
-    def get_metric_data(
-        self: CloudWatchBackend, queries: Any, start_time: Any, end_time: Any, *args: Any, **kwargs: Any
-    ) -> Any:
-        window.bounds = (start_time.replace(microsecond=0), end_time)
-        try:
-            return original_query(self, queries, start_time, end_time, *args, **kwargs)
-        finally:
-            window.bounds = None
-
-    def get_all_metrics(self: CloudWatchBackend) -> Any:
-        bounds = getattr(window, "bounds", None)
-        if bounds is None:
-            return original_all(self)
-        with lock:
-            in_window = indexes.setdefault(id(self), _TimeIndex()).between(self.metric_data, *bounds)
-        if in_window is None:
-            return original_all(self)
-        return in_window + self.aws_metric_data
-
-    return [
-        (CloudWatchBackend, "get_metric_data", get_metric_data),
-        (CloudWatchBackend, "get_all_metrics", get_all_metrics),
-    ]
 
 
 def _alarm_patches(alarms_changed: Callable[[], None]) -> list[tuple[Any, str, Any]]:
