@@ -57,6 +57,7 @@ from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
+from . import moto_logs  # noqa: F401  (its log filters apply on import)
 from .clock import VirtualClock
 from .map_clock import INTERNALS as MAP_CLOCK_INTERNALS
 from .map_clock import map_worker_patches

@@ -15,7 +15,6 @@ moto internal touched here is in ``INTERNALS``, checked by tests/integration/tes
 """
 
 import json
-import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -76,17 +75,6 @@ INTERNALS: dict[str, tuple[Any, str]] = {
     "Distributed Map run": (MapIteration, "_map_run"),
     "ResultWriter to S3": (S3ResultWriter, "_handle_put_object"),
 }
-
-
-class _EnforcedByTheEngine(logging.Filter):
-    """moto warns at every parse that ToleratedFailurePercentage has no effect; the engine enforces it
-    (``_distributed_map_patches``), so that one warning would only mislead."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "ToleratedFailurePercentage" not in record.getMessage()
-
-
-logging.getLogger("moto.stepfunctions.parser.asl.parse.preprocessor").addFilter(_EnforcedByTheEngine())
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """The real scale_up.asl.json with the real handlers on the embedded engine."""
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -288,7 +289,9 @@ def test_a_dead_holders_lease_expires(engine: Engine) -> None:
     assert not lease_held(engine, "orders")
 
 
-def test_a_lease_that_expires_while_waiting_is_taken_then(engine: Engine) -> None:
+def test_a_lease_that_expires_while_waiting_is_taken_then(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
     # GIVEN a dead holder's lease that expires 100 s from now
     engine.publish([Flow(ORDERS, "write", 96, 6)], minutes=2, evaluate=False)
     until = engine.clock.now() + timedelta(seconds=100)
@@ -299,6 +302,8 @@ def test_a_lease_that_expires_while_waiting_is_taken_then(engine: Engine) -> Non
     assert execution.output["outcome"] == "increased", execution.output
     assert execution.states_entered.count("Wait Out Lease") >= 100 // 15
     assert not lease_held(engine, "orders")
+    # AND the first wait's absent counter (IsPresent: false) puts no moto ERROR line on the console
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 def test_a_live_lease_makes_others_wait_then_skip(engine: Engine) -> None:
