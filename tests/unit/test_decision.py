@@ -36,6 +36,10 @@ def test_the_sentence_names_the_rule_that_fired() -> None:
     )
     manual = ALARM | {"alarm_name": "manual", "trigger": "manual"}
     assert decide({"alarm": manual, "plan": PLAN})["reason"].startswith("manual request; ")
+    older = {k: v for k, v in ALARM.items() if k != "trigger"}  # normalized before triggers existed
+    assert decide({"alarm": older, "plan": PLAN})["reason"].startswith(
+        "alarm ddbflow-orders::write-throttled; "
+    )
 
 
 def test_skips_say_why() -> None:

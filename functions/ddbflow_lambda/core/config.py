@@ -24,8 +24,8 @@ class Policy:
     rule: str = "demand"
     scale_up_step: float = 0.5
     # The demand rule's floor for a capped metric: demand counts throttled requests too, so the measure is
-    # rarely capped and a small floor suffices (tuning half: 0.1 throttled less than target tracking on
-    # 14 of 14 traces at 0.95 x its CU-hours, 0.2 on 13 at 0.96).
+    # rarely capped and a small floor suffices (tuning half, with the burst alarm: 0.1 throttled no more than
+    # target tracking on 14 of 14 traces at 0.95 x its CU-hours, 0.2 on 13 at 0.96).
     min_step: float = 0.1
     cooldown_seconds: int = 120
     alarm_period_seconds: int = 60

@@ -65,12 +65,14 @@ def fired(alarm: dict[str, Any]) -> str:
     utilization alarm (after its periods), one far above capacity the burst alarm in its minute, and
     refused requests the throttle alarm in their minute."""
     name = alarm["alarm_name"]
-    return {
+    sentences = {
         "throttle": f"throttle alarm {name} (requests refused)",
         "utilization": f"utilization alarm {name} (consumed above target)",
         "burst": f"burst alarm {name} (consumed far above capacity: burst credit running out)",
         "manual": "manual request",
-    }[alarm["trigger"]]
+    }
+    # An execution normalized by an older release (no trigger) still gets its sentence.
+    return sentences.get(alarm.get("trigger", ""), f"alarm {name}")
 
 
 def error_message(error: dict[str, Any]) -> str:
