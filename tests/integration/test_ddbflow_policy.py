@@ -4,6 +4,7 @@ stand-alone loop (served = min(demand, capacity), the rest throttled; no burst c
 from datetime import UTC, datetime, timedelta
 
 from ddbflow_lambda.core.budget import decrease_allowed
+from ddbflow_lambda.core.config import Policy
 from helpers import Replay, replay_minutes
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -38,8 +39,8 @@ def test_a_drop_is_decreased_by_the_scheduled_machine_within_the_budget() -> Non
     first_at, first_to = decreases[0]
     # Only the scale-down machine decreases, and it runs on the template's rate(15 minutes) schedule.
     assert (first_at - START) % timedelta(minutes=15) == timedelta(0)
-    # Not while the look-back window (30 min) still holds the 400/s peak.
-    assert first_at >= START + timedelta(minutes=20 + 30)
+    # Not while the look-back window still holds the 400/s peak.
+    assert first_at >= START + timedelta(minutes=20 + Policy().look_back_minutes)
     assert MIN <= first_to < 520 and first_to >= 40 / 0.8
     assert run.capacities[-1] == first_to or run.capacities[-1] < first_to
     for index, (at, _) in enumerate(decreases):
