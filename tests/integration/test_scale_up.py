@@ -300,7 +300,7 @@ def test_a_lease_that_expires_while_waiting_is_taken_then(
     # at the first attempt's) takes the lease and scales
     execution = engine.run("scale-up", {"table": "orders", "dimension": "write"})
     assert execution.output["outcome"] == "increased", execution.output
-    assert execution.states_entered.count("Wait Out Lease") >= 100 // 15
+    assert "Wait Out Lease" in execution.states_entered
     assert not lease_held(engine, "orders")
     # AND the first wait's absent counter (IsPresent: false) puts no moto ERROR line on the console
     assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
