@@ -3,9 +3,9 @@
 What the state machines do is mirrored step by step, in engine time: an alarm state change to ALARM
 starts a scale-up (Take Lease → Check Cooldown → Wait Out Cooldown → Describe Table → Compute Capacity →
 Update Table → Wait For Table every 10 s until ACTIVE → Update Alarms → Record Decision), the template's
-schedule starts the scale-down check (Take Lease → Describe Table → Read Demand → Plan Scale-Down →
-Update Table → … → Record Decision). Tasks take no engine time, Wait states and Retry intervals do (a
-FULL-jitter Retry waits half its interval here, the mean of moto's random draw).
+schedule and the low alarm start the scale-down check (Take Lease → Describe Table → Read Demand →
+Plan Scale-Down → Update Table → … → Record Decision). Tasks take no engine time, Wait states and Retry
+intervals do (a FULL-jitter Retry waits half its interval here, the mean of moto's random draw).
 
 Every decision is the pure core's: the alarm definitions (``core.alarms.target_alarms`` /
 ``alarm_definition``), their evaluation (``ddbflow.engine.alarm_rules.alarm_state``), cooldown
@@ -27,7 +27,7 @@ from ddbflow.engine.alarm_rules import alarm_state
 from ddbflow.engine.engine import ACCOUNT, PROJECT_ROOT
 from ddbflow.engine.schedules import rate_seconds
 from ddbflow.engine.template import Resolver, Template
-from ddbflow_lambda.core.alarms import dimension_alarms, target_alarms
+from ddbflow_lambda.core.alarms import alarm_kind, dimension_alarms, target_alarms
 from ddbflow_lambda.core.budget import decrease_allowed
 from ddbflow_lambda.core.capacity import Plan, demand_window, measure_demand, plan_alongside, plan_increase
 from ddbflow_lambda.core.config import Policy, resolve_policy, validate_config
@@ -121,6 +121,7 @@ class _Alarm:
     definition: dict[str, Any]
     dimension: Dimension
     throttles: bool  # watches throttle events (else consumed capacity)
+    low: bool  # the low alarm, which starts a scale-down
     state: str = "INSUFFICIENT_DATA"  # a new alarm, as CloudWatch starts it
     # End of the last period evaluated: its datapoints are complete, so until the next period ends (or
     # the alarm is put again) another evaluation gives the same state.
@@ -259,10 +260,10 @@ class FastDdbflow:
             )
             if new != alarm.state:
                 alarm.state = new
-                if new == "ALARM":  # template.yaml's rule: state ALARM of a ddbflow- alarm
-                    started.append(alarm.dimension)
-        for dimension in started:
-            self._start(self._scale_up(dimension))
+                if new == "ALARM":  # template.yaml's rules: a low alarm → scale-down, other → scale-up
+                    started.append(self._scale_down() if alarm.low else self._scale_up(alarm.dimension))
+        for execution in started:
+            self._start(execution)
 
     def _seconds(self, moment: datetime) -> int:
         return int((moment - self.start).total_seconds())
@@ -297,7 +298,8 @@ class FastDdbflow:
     def _alarm(definition: dict[str, Any], state: str = "INSUFFICIENT_DATA") -> _Alarm:
         metric = definition["MetricName"]
         dimension = next(d for d in DIMENSIONS if metric in (CONSUMED_METRIC[d], THROTTLE_METRIC[d]))
-        return _Alarm(definition, dimension, metric == THROTTLE_METRIC[dimension], state)
+        low = alarm_kind(definition["AlarmName"]) == "low"
+        return _Alarm(definition, dimension, metric == THROTTLE_METRIC[dimension], low, state)
 
     def _rearm(self, dimension: Dimension, capacity: int, policy: Policy) -> None:
         """Update Alarms: the dimension's alarms at the new capacity, state OK."""

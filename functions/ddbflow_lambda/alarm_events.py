@@ -14,6 +14,7 @@ from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, SNSEv
 from aws_lambda_powertools.utilities.data_classes.cloud_watch_alarm_event import CloudWatchAlarmData
 from botocore.loaders import Loader
 
+from .core.alarms import ALARM_KINDS, CONSUMED_KINDS, alarm_kind
 from .core.errors import ForeignAlarm, MalformedEvent, UnsupportedMetric
 from .core.target import CONSUMED_METRIC, DIMENSIONS, THROTTLE_METRIC, UNIT_LABEL, Dimension, Target
 
@@ -36,7 +37,8 @@ class AlarmSignal:
     source: str
     region: str | None
     account: str | None
-    trigger: str  # which signal asks for capacity: "utilization", "burst", "throttle" or "manual"
+    # which rule fired: "utilization", "burst", "throttle" (scale-up), "low" (scale-down) or "manual"
+    trigger: str
 
     @property
     def target(self) -> Target:
@@ -172,9 +174,11 @@ def _signal(
     index = dimensions.get("GlobalSecondaryIndexName")
     if index is not None:
         index = _checked_name("GlobalSecondaryIndexName dimension", index)
-    trigger = "throttle" if metric_name in THROTTLE_METRIC.values() else "utilization"
-    if trigger == "utilization" and str(rest.get("alarm_name", "")).endswith("-burst"):
-        trigger = "burst"  # the consumed metric in one minute above BURST_FACTOR × capacity (core.alarms)
+    kind = alarm_kind(str(rest.get("alarm_name", "")))
+    if metric_name in THROTTLE_METRIC.values():
+        trigger = "throttle"
+    else:  # the consumed metric: its ddbflow alarm's name says which rule (core.alarms)
+        trigger = ALARM_KINDS[kind] if kind in CONSUMED_KINDS else "utilization"
     return AlarmSignal(
         table=table,
         index=index,

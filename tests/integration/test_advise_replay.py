@@ -62,8 +62,8 @@ def test_ddbflows_own_bill_is_the_transitions_it_ran_times_the_price() -> None:
     assert total.lambda_requests == counted["lambda_tasks"]
     assert bill["Lambda requests"] == pytest.approx(counted["lambda_tasks"] * 0.20 / 1e6 * per_month)
     assert 0 < total.lambda_gb_seconds < total.lambda_requests * 30 * 0.25  # 256 MB, within the 30 s timeout
-    # Six alarms on the one managed table (read and write: utilization, burst, throttles), $0.10 each a month.
-    assert total.alarms == 6 and bill["CloudWatch alarms"] == pytest.approx(0.60)
+    # Eight alarms on the one managed table (read and write: utilization, burst, throttles, low), $0.10 each.
+    assert total.alarms == 8 and bill["CloudWatch alarms"] == pytest.approx(0.80)
     assert total.metrics_requested > 0 and total.control_write_units > 0
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from ddbflow.engine import Engine, Execution
+from ddbflow.engine import Engine, Execution, Flow
 from ddbflow_lambda.core.target import Target
 from helpers import (
     MONDAY_0830,
@@ -70,6 +70,56 @@ def test_a_sibling_waits_for_the_lease_and_decides_once_it_expires(afternoon: En
     assert decisions["sessions"]["outcome"] == "decreased", decisions["sessions"]
     assert afternoon.capacity(Target("sessions"))["read"] == 19
     assert not lease_held(afternoon, "sessions")
+
+
+def low_alarm_runs(engine: Engine, flows: list[Flow], minutes: int) -> list[Execution]:
+    """Publish ``flows`` for ``minutes``; the finished scale-downs the alarms started (the world's seeded
+    minutes of busy orders also start its scale-ups)."""
+    runs = [engine.wait(arn) for arn in engine.publish(flows, minutes=minutes)]
+    return [r for r in runs if r.machine_arn.endswith(":ScaleDownStateMachine")]
+
+
+def test_a_low_alarm_starts_a_scale_down_of_its_one_target_which_spends_a_decrease() -> None:
+    with world_engine(TUESDAY_1400, look_back_minutes=15) as engine:
+        # GIVEN sessions at 100/100 serving 12 RCU/s and 3 WCU/s (2 minutes of it seeded)
+        assert engine.alarm("ddbflow-sessions::read-low")["StateValue"] == "INSUFFICIENT_DATA"
+        # WHEN 13 more such minutes make 15 low ones (the look-back); nothing else publishes
+        sessions = [Flow(Target("sessions"), "read", 12), Flow(Target("sessions"), "write", 3)]
+        runs = low_alarm_runs(engine, sessions, minutes=13)
+        # THEN both low alarms started a scale-down of sessions alone, no scale-up; one of them decreased
+        # both dimensions in one update, the other found nothing left to pay and kept
+        assert sorted(r.input["detail"]["alarmName"] for r in runs) == [
+            "ddbflow-sessions::read-low",
+            "ddbflow-sessions::write-low",
+        ]
+        decisions = [d for r in runs for d in scale_down_decisions(engine, r)]
+        assert {d["table"] for d in decisions} == {"sessions"} and len(decisions) == 2
+        assert sorted(d["outcome"] for d in decisions) == ["decreased", "kept"]
+        for run in runs:  # each sentence names the alarm that asked for the check
+            [decision] = scale_down_decisions(engine, run)
+            assert decision["summary"].endswith(f"checked on low alarm {run.input['detail']['alarmName']}")
+        sessions_now = engine.capacity(Target("sessions"))
+        assert (sessions_now["read"], sessions_now["write"]) == (19, 5)  # ceil(12 / 0.7 × 1.1); min 5
+        assert sessions_now["decreases_today"] == 1
+        assert [table for table, _ in engine.dynamodb_model.updates].count("sessions") == 1
+        assert not lease_held(engine, "sessions")
+        # AND the low alarm now watches the new capacity, re-armed: 12/s is not low for 19 units
+        low = engine.alarm("ddbflow-sessions::read-low")
+        assert low["Threshold"] == round(15 * 0.7 / 1.1 * 60, 3)  # floor(19 × 0.8) = 15 units of room
+        engine.publish(sessions, minutes=15)
+        assert engine.alarm("ddbflow-sessions::read-low")["StateValue"] == "OK"
+
+
+def test_a_low_alarm_whose_decrease_the_budget_refuses_records_a_skip_with_the_reason() -> None:
+    with world_engine(TUESDAY_1400, look_back_minutes=15) as engine:
+        # GIVEN archive at 50 RCU serving 1/s, its 4 decreases of today spent, the last 10 minutes ago
+        [run] = low_alarm_runs(engine, [Flow(Target("archive"), "read", 1)], minutes=13)
+        [decision] = scale_down_decisions(engine, run)
+        assert (decision["table"], decision["outcome"]) == ("archive", "skipped")
+        assert "decrease budget spent (4 today), next allowed 2026-11-24 14:52 UTC" in decision["summary"]
+        assert decision["summary"].endswith("checked on low alarm ddbflow-archive::read-low")
+        assert engine.capacity(Target("archive"))["read"] == 50
+        assert "archive" not in [table for table, _ in engine.dynamodb_model.updates]
 
 
 def test_pre_warm_window_raises_min() -> None:

@@ -94,3 +94,20 @@ def test_alarm_from_another_region_or_account_is_foreign() -> None:
         check_home(signal, "eu-west-1", "123456789012")
     with pytest.raises(ForeignAlarm, match="account"):
         check_home(signal, "ap-northeast-1", "999999999999")
+
+
+@pytest.mark.parametrize(
+    ("alarm_name", "metric", "trigger"),
+    [
+        ("ddbflow-orders::write-high", "ConsumedWriteCapacityUnits", "utilization"),
+        ("ddbflow-orders::write-burst", "ConsumedWriteCapacityUnits", "burst"),
+        ("ddbflow-orders::write-low", "ConsumedWriteCapacityUnits", "low"),
+        ("ddbflow-orders::write-throttled", "WriteThrottleEvents", "throttle"),
+        ("my-own-alarm", "ConsumedWriteCapacityUnits", "utilization"),
+        ("my-own-alarm", "WriteThrottleEvents", "throttle"),
+    ],
+)
+def test_the_trigger_names_the_rule_of_a_ddbflow_alarm(alarm_name: str, metric: str, trigger: str) -> None:
+    event = _eventbridge(name=metric)
+    event["detail"]["alarmName"] = alarm_name
+    assert parse_alarm_event(event, NOW).trigger == trigger

@@ -140,21 +140,21 @@ def test_a_missing_control_table_is_a_clear_error(dynamodb: Any) -> None:
     assert "no-such-table: ResourceNotFoundException" in result.output
 
 
-def test_each_managed_table_and_gsi_gets_its_scale_up_alarms_at_current_capacity(dynamodb: Any) -> None:
+def test_each_managed_table_and_gsi_gets_its_alarms_at_current_capacity(dynamodb: Any) -> None:
     # GIVEN the managed tables exist, provisioned (orders WCU 100)
     create_world_tables(dynamodb)
     # WHEN the config is loaded, with the SNS transport's topic as the alarm action
     topic = "arn:aws:sns:eu-west-1:123456789012:ddbflow-AlarmTopic"
     result = load("--config", str(EXAMPLE), "--table", TABLE, "--alarm-topic-arn", topic)
     assert result.exit_code == 0, result.output
-    # THEN every table and GSI has a utilization, a burst and a throttle alarm per dimension, named as the
-    # EventBridge rule expects
+    # THEN every table and GSI has a utilization, a burst, a throttle and a low alarm per dimension, named
+    # as the EventBridge rules expect
     alarms = {a["AlarmName"]: a for a in boto3.client("cloudwatch").describe_alarms()["MetricAlarms"]}
     assert set(alarms) == {
         f"ddbflow-{target}:{dimension}-{kind}"
         for target in ("orders:", "orders:by-customer", "sessions:")
         for dimension in ("read", "write")
-        for kind in ("high", "burst", "throttled")
+        for kind in ("high", "burst", "throttled", "low")
     }
     # AND each threshold follows the table's current capacity: 100 WCU × 60 s × 0.7 target utilization
     assert alarms["ddbflow-orders::write-high"]["Threshold"] == 100 * 60 * 0.7

@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ddbflow_lambda.core.config import Policy
-from ddbflow_lambda.core.scale_down import effective_min, plan_dimension, plan_target
+from ddbflow_lambda.core.scale_down import effective_min, low_alarm_threshold, plan_dimension, plan_target
 
 MONDAY_0830 = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)  # 2026-11-23 is a Monday
 PREWARM = {"name": "pre-warm", "days": ["mon", "tue", "wed", "thu", "fri"], "start": "08:00", "end": "10:00",
@@ -105,3 +105,23 @@ def test_each_plan_names_its_outcome() -> None:
     assert target_plan(keep, keep)["outcome"] == "kept"
     assert target_plan(keep, up)["outcome"] == "increased"
     assert target_plan(down, keep, 4, MONDAY_0830 - timedelta(minutes=10))["outcome"] == "skipped"
+
+
+def test_a_peak_below_the_low_threshold_decreases_and_one_above_it_keeps() -> None:
+    # 100 units, a decrease must leave ≤ 80: ceil(p / 0.7 × 1.1) ≤ 80 ⇔ p ≤ 80 × 0.7 / 1.1 = 50.909…
+    threshold = low_alarm_threshold(100, POLICY)
+    assert threshold == round(80 * 0.7 / 1.1, 6)
+    assert plan_dimension("read", 100, threshold - 0.01, POLICY, 0, MONDAY_0830).kind == "decrease"
+    assert plan_dimension("read", 100, threshold + 0.1, POLICY, 0, MONDAY_0830).kind == "keep"
+    for current in (6, 7, 10, 37, 100, 999):
+        below = low_alarm_threshold(current, POLICY) * 0.999
+        assert below == 0 or plan_dimension("read", current, below, POLICY, 0, MONDAY_0830).kind == "decrease"
+
+
+def test_a_check_an_alarm_asked_for_names_it() -> None:
+    read = plan_dimension("read", 100, 1.0, POLICY, 0, MONDAY_0830)
+    write = plan_dimension("write", 5, 1.0, POLICY, 0, MONDAY_0830)
+    plan = plan_target("t", {"read": read, "write": write}, {"read": POLICY, "write": POLICY}, 0, None,
+                       MONDAY_0830, "low alarm ddbflow-t::read-low")  # fmt: skip
+    assert plan["summary"].endswith("; checked on low alarm ddbflow-t::read-low")
+    assert "checked on" not in target_plan(read, write)["summary"]

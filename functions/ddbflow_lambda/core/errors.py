@@ -21,6 +21,10 @@ class ForeignAlarm(DdbflowError):
     """The alarm belongs to another account or region than this deployment."""
 
 
+class WrongMachine(DdbflowError):
+    """The alarm asks the other machine: a low alarm starts a scale-down, any other a scale-up."""
+
+
 class InvalidConfig(DdbflowError):
     """The policy config does not satisfy the schema; the message names each field."""
 

@@ -25,6 +25,17 @@ def effective_min(policy: Policy, now: datetime) -> tuple[int, str | None]:
     return min(best, policy.max_capacity), name
 
 
+def low_alarm_threshold(current: int, policy: Policy) -> float:
+    """Units per second below which a minute is low: a peak under it sizes the dimension
+    (``plan_dimension``: peak / target × (1 + headroom), rounded up) at most 1 − min_decrease_fraction
+    of ``current``, a decrease that pays. The low alarm fires when every minute of the look-back is.
+    0 when such a decrease would go below min_capacity: no minute is low then (consumption is ≥ 0)."""
+    room = math.floor(current * (1 - policy.min_decrease_fraction))
+    if room < policy.min_capacity:
+        return 0.0
+    return round(room * policy.target_utilization / (1 + policy.decrease_headroom), 6)
+
+
 @dataclass(frozen=True)
 class DimensionPlan:
     dimension: Dimension
@@ -70,8 +81,10 @@ def plan_target(
     decreases_today: int,
     last_decrease: datetime | None,
     now: datetime,
+    cause: str | None = None,
 ) -> dict[str, Any]:
-    """Combine the read and write plans into one decision about one table or GSI."""
+    """Combine the read and write plans into one decision about one table or GSI; ``cause``: the alarm
+    that asked for this check, if one did (the sentence names it)."""
     wants_decrease = [p for p in dimensions.values() if p.kind == "decrease"]
     budget_note = ""
     if wants_decrease:
@@ -104,6 +117,8 @@ def plan_target(
         parts.append(_decrease_note(changed, decreases_left_today(decreases_today, last_decrease, now), now))
     if budget_note:
         parts.append(budget_note)
+    if cause:
+        parts.append(f"checked on {cause}")
     return {
         "action": action,
         "outcome": outcome,

@@ -27,7 +27,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         for dimension, policy in policies.items()
     }  # fmt: skip
     last_decrease = parse_time(table["last_decrease"]) if table.get("last_decrease") else None
-    plan = plan_target(target.label, plans, policies, int(table["decreases_today"]), last_decrease, now)
+    plan = plan_target(
+        target.label, plans, policies, int(table["decreases_today"]), last_decrease, now, event.get("cause")
+    )
     with named_aws_errors():
         control_table().put_item(Item=key | plan["low_checks"])
     logger.info(plan["summary"], extra={"plan": plan})
