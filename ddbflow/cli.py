@@ -214,7 +214,7 @@ def demo(
             f"orders WCU [bold]{before} → {after}[/bold]; alarm threshold {threshold_before:g} → "
             f"{threshold_after:g}; table {engine.capacity(orders)['table_status']}"
         )
-        console.rule("Scale-down: the scheduled check over every managed table and GSI, 15 minutes later")
+        console.rule("Scale-down: the hourly check over every managed table and GSI, 15 minutes later")
         engine.clock.advance(15 * 60)
         for window in active_windows(read_json(CONFIG), engine.clock.now()):
             console.print(f"[yellow]{window}: this check raises it if it is below.[/yellow]")

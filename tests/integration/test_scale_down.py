@@ -74,9 +74,12 @@ def test_a_sibling_waits_for_the_lease_and_decides_once_it_expires(afternoon: En
 
 def low_alarm_runs(engine: Engine, flows: list[Flow], minutes: int) -> list[Execution]:
     """Publish ``flows`` for ``minutes``; the finished scale-downs the alarms started (the world's seeded
-    minutes of busy orders also start its scale-ups)."""
+    minutes of busy orders also start its scale-ups). A low alarm starts only a scale-down."""
     runs = [engine.wait(arn) for arn in engine.publish(flows, minutes=minutes)]
-    return [r for r in runs if r.machine_arn.endswith(":ScaleDownStateMachine")]
+    down = [r for r in runs if r.machine_arn.endswith(":ScaleDownStateMachine")]
+    assert all(r.input["detail"]["alarmName"].endswith("-low") for r in down)
+    assert not [r for r in runs if r not in down and r.input["detail"]["alarmName"].endswith("-low")]
+    return down
 
 
 def test_a_low_alarm_starts_a_scale_down_of_its_one_target_which_spends_a_decrease() -> None:

@@ -203,7 +203,7 @@ def test_the_world_loop_fires_the_schedule_once_and_alarm_changes_start_scale_up
     finished: list[Finished] = []
     with Server(engine, port=0, tick=3600, on_finished=finished.append) as server:  # turns by hand
         assert server.address[0] == "127.0.0.1"
-        engine.clock.advance(15 * 60)
+        engine.clock.advance(60 * 60)  # ScaleDownSchedule: rate(1 hour)
         server.turn()
         server.turn()  # the same due time fires once
         engine.settle()

@@ -41,9 +41,10 @@ class Policy:
     update_deadline_seconds: int = 900
     dry_run: bool = False
     # scale-down
-    # The schedule's period: each check judges the minutes since the one before, as target tracking scales
-    # in after 15 low minutes. Tuning half (with the burst alarm): 30 minutes cost 0.95 x target
-    # tracking's CU-hours, 20 0.93, 15 0.92, all throttling no more than it on 14 of 14; 10 did on 12.
+    # Also the low alarm's window (core.alarms.low_alarm_definition): 15 low minutes start a scale-down, as
+    # target tracking scales in after 15 low minutes. Tuning half (with the burst alarm, before the low
+    # alarm, checked every 15 minutes): 30 minutes cost 0.95 x target tracking's CU-hours, 20 0.93,
+    # 15 0.92, all throttling no more than it on 14 of 14; 10 did on 12.
     look_back_minutes: int = 15
     decrease_headroom: float = 0.05
     decrease_after_low_checks: int = 1
