@@ -67,6 +67,16 @@ json_values = st.recursive(
 )
 
 
+def logged_decisions(engine: Engine, table: str) -> list[dict[str, Any]]:
+    """The control table's decision log of a table and its GSIs, oldest first."""
+    items = engine.dynamodb.query(
+        TableName="ControlTable",
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :d)",
+        ExpressionAttributeValues={":pk": {"S": f"TABLE#{table}"}, ":d": {"S": "DECISION#"}},
+    )["Items"]
+    return [{k: v["S"] for k, v in item.items()} for item in items]
+
+
 def put_control_item(engine: Engine, pk: str, sk: str, **strings: str) -> None:
     item = {"pk": pk, "sk": sk, **strings}
     engine.dynamodb.put_item(TableName="ControlTable", Item={k: {"S": v} for k, v in item.items()})

@@ -32,6 +32,7 @@ from ddbflow_lambda.core.budget import decrease_allowed
 from ddbflow_lambda.core.capacity import Plan, demand_window, measure_demand, plan_alongside, plan_increase
 from ddbflow_lambda.core.config import Policy, resolve_policy, validate_config
 from ddbflow_lambda.core.cooldown import cooldown_state
+from ddbflow_lambda.core.decision import budget_retry_at
 from ddbflow_lambda.core.scale_down import plan_dimension, plan_target
 from ddbflow_lambda.core.target import (
     CONSUMED_METRIC,
@@ -261,7 +262,12 @@ class FastDdbflow:
             if new != alarm.state:
                 alarm.state = new
                 if new == "ALARM":  # template.yaml's rules: a low alarm → scale-down, other → scale-up
-                    started.append(self._scale_down() if alarm.low else self._scale_up(alarm.dimension))
+                    name = alarm.definition["AlarmName"]
+                    started.append(
+                        self._scale_down(f"low alarm {name}")
+                        if alarm.low
+                        else self._scale_up(alarm.dimension)
+                    )
         for execution in started:
             self._start(execution)
 
@@ -431,28 +437,38 @@ class FastDdbflow:
         consumed, throttled = self._metric_sums(dimension, period, start, end)
         return measure_demand(consumed, throttled, period, policy.throttled_request_units)
 
-    def _scale_down(self) -> Execution:
-        owner = f"down-{next(self._ids)}"
-        seconds = self.policies["read"].update_deadline_seconds + LEASE_EXTRA_SECONDS
-        if not (yield from self._leased(owner, seconds, self._asl_cache["lease_down"])):
-            self.decisions.append((self.now, "scale-down", "skipped: another execution holds the lease"))
-            return
-        table = self._describe()
-        plans = {
-            d: plan_dimension(d, int(table[d]), self._peak(d, p), p, self.low_checks.get(d, 0), self.now)
-            for d, p in self.policies.items()
-        }
-        last_decrease = datetime.fromisoformat(table["last_decrease"]) if table["last_decrease"] else None
-        plan = plan_target(
-            TABLE.label, plans, self.policies, int(table["decreases_today"]), last_decrease, self.now
-        )
-        self.low_checks = dict(plan["low_checks"])
-        if plan["action"] in ("decrease", "increase") and (
-            yield from self._applied(plan["throughput"], self._asl_cache["busy_down"])
-        ):
-            for alarm in plan["alarms"]:
-                self._rearm(alarm["dimension"], int(alarm["capacity"]), self.policies[alarm["dimension"]])
-        self._record(owner, "scale-down", plan["summary"])
+    def _scale_down(self, cause: str | None = None) -> Execution:
+        """The scale-down child of one target: started by the schedule, or by a low alarm (``cause``),
+        whose check a spent budget refused waits for the next decrease allowed and checks again."""
+        waited = False
+        while True:
+            owner = f"down-{next(self._ids)}"
+            seconds = self.policies["read"].update_deadline_seconds + LEASE_EXTRA_SECONDS
+            if not (yield from self._leased(owner, seconds, self._asl_cache["lease_down"])):
+                self.decisions.append((self.now, "scale-down", "skipped: another execution holds the lease"))
+                return
+            table = self._describe()
+            plans = {
+                d: plan_dimension(d, int(table[d]), self._peak(d, p), p, self.low_checks.get(d, 0), self.now)
+                for d, p in self.policies.items()
+            }
+            last = datetime.fromisoformat(table["last_decrease"]) if table["last_decrease"] else None
+            plan = plan_target(
+                TABLE.label, plans, self.policies, int(table["decreases_today"]), last, self.now, cause
+            )
+            self.low_checks = dict(plan["low_checks"])
+            if plan["action"] in ("decrease", "increase") and (
+                yield from self._applied(plan["throughput"], self._asl_cache["busy_down"])
+            ):
+                for alarm in plan["alarms"]:
+                    self._rearm(alarm["dimension"], int(alarm["capacity"]), self.policies[alarm["dimension"]])
+            self._record(owner, "scale-down", plan["summary"])
+            state = {"plan": plan, "cause": cause, "budget_waited": waited}
+            retry_at = budget_retry_at(state, plan["outcome"])  # Wait For Budget?
+            if retry_at is None:
+                return
+            waited = True
+            yield datetime.fromisoformat(retry_at)
 
     def _peak(self, dimension: Dimension, policy: Policy) -> float:
         """Read Demand: peak per-second demand over the look-back window, rounded as the handler does."""

@@ -14,6 +14,7 @@ from helpers import (
     TUESDAY_1400,
     lease_held,
     load_event,
+    logged_decisions,
     put_control_item,
     scale_down_decisions,
     world_engine,
@@ -113,16 +114,26 @@ def test_a_low_alarm_starts_a_scale_down_of_its_one_target_which_spends_a_decrea
         assert engine.alarm("ddbflow-sessions::read-low")["StateValue"] == "OK"
 
 
-def test_a_low_alarm_whose_decrease_the_budget_refuses_records_a_skip_with_the_reason() -> None:
+def test_a_low_alarm_whose_decrease_the_budget_refuses_records_the_skip_then_waits_for_the_budget() -> None:
     with world_engine(TUESDAY_1400, look_back_minutes=15) as engine:
-        # GIVEN archive at 50 RCU serving 1/s, its 4 decreases of today spent, the last 10 minutes ago
+        # GIVEN archive at 50/50 serving 1 RCU/s, its 4 decreases of today spent, the last at 13:52
         [run] = low_alarm_runs(engine, [Flow(Target("archive"), "read", 1)], minutes=13)
+        # THEN the check its low alarm started records a skip that says why and until when …
+        skipped, decreased = logged_decisions(engine, "archive")
+        assert skipped["outcome"] == "skipped"
+        assert "decrease budget spent (4 today), next allowed 2026-11-24 14:52 UTC" in skipped["summary"]
+        assert skipped["summary"].endswith(
+            "checked on low alarm ddbflow-archive::read-low; "
+            "waits for the budget until 14:52 UTC, then checks again"
+        )
+        # … and, the lease released meanwhile, checks again at 14:52 and spends the decrease allowed then
+        assert decreased["outcome"] == "decreased"
+        assert decreased["sk"].startswith("DECISION#2026-11-24T14:52:")
         [decision] = scale_down_decisions(engine, run)
-        assert (decision["table"], decision["outcome"]) == ("archive", "skipped")
-        assert "decrease budget spent (4 today), next allowed 2026-11-24 14:52 UTC" in decision["summary"]
-        assert decision["summary"].endswith("checked on low alarm ddbflow-archive::read-low")
-        assert engine.capacity(Target("archive"))["read"] == 50
-        assert "archive" not in [table for table, _ in engine.dynamodb_model.updates]
+        assert decision["outcome"] == "decreased" and decision["retry_at"] is None
+        archive = engine.capacity(Target("archive"))
+        assert (archive["read"], archive["write"], archive["decreases_today"]) == (5, 5, 5)
+        assert not lease_held(engine, "archive")
 
 
 def test_pre_warm_window_raises_min() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from ddbflow.engine import Engine, Execution, Flow
 from ddbflow_lambda.core.target import Target
-from helpers import lease_held, load_event, put_control_item
+from helpers import lease_held, load_event, logged_decisions, put_control_item
 
 ORDERS, BY_CUSTOMER, SESSIONS = Target("orders"), Target("orders", "by-customer"), Target("sessions")
 WRITE_ALARM = "ddbflow-orders::write-high"
@@ -38,15 +38,6 @@ def the_increase(engine: Engine, started: list[str]) -> Execution:
     return increased[0]
 
 
-def decisions(engine: Engine, table: str) -> list[dict[str, Any]]:
-    items = engine.dynamodb.query(
-        TableName="ControlTable",
-        KeyConditionExpression="pk = :pk AND begins_with(sk, :d)",
-        ExpressionAttributeValues={":pk": {"S": f"TABLE#{table}"}, ":d": {"S": "DECISION#"}},
-    )["Items"]
-    return [{k: v["S"] for k, v in item.items()} for item in items]
-
-
 def test_alarm_raises_capacity_and_resets_the_threshold(engine: Engine) -> None:
     # GIVEN orders at 100 WCU with its alarm at 70 % WHEN 96 WCU/s + 6 throttled/s arrive for 2 minutes
     threshold_before = engine.alarm(WRITE_ALARM)["Threshold"]
@@ -67,7 +58,7 @@ def test_alarm_raises_capacity_and_resets_the_threshold(engine: Engine) -> None:
     assert engine.capacity(ORDERS)["table_status"] == "ACTIVE"
     # AND the decision is recorded and the lease released
     # (the other alarm's execution, if it ran, found the raise done and changed nothing)
-    outcomes = sorted(d["outcome"] for d in decisions(engine, "orders"))
+    outcomes = sorted(d["outcome"] for d in logged_decisions(engine, "orders"))
     assert outcomes in (["increased"], ["increased", "unchanged"], ["increased", "skipped"])
     assert not lease_held(engine, "orders")
 
@@ -90,7 +81,7 @@ def test_ok_state_is_a_recorded_skip_that_changes_nothing(engine: Engine) -> Non
     assert "is OK, not ALARM" in execution.output["reason"]
     assert updates(engine) == 0
     assert engine.capacity(ORDERS)["write"] == 100
-    assert [d["outcome"] for d in decisions(engine, "orders")] == ["skipped"]
+    assert [d["outcome"] for d in logged_decisions(engine, "orders")] == ["skipped"]
 
 
 def test_second_alarm_inside_cooldown_is_skipped(engine: Engine) -> None:
@@ -198,7 +189,7 @@ def test_managed_but_missing_table_fails_named_and_releases_the_lease(
     assert execution.states_entered[-1] == "Table Not Found"
     assert "'ghost' does not exist" in (execution.cause or "")
     assert not lease_held(engine, "ghost")
-    assert [d["outcome"] for d in decisions(engine, "ghost")] == ["failed"]
+    assert [d["outcome"] for d in logged_decisions(engine, "ghost")] == ["failed"]
 
 
 def test_invalid_stored_config_is_a_named_failure(engine: Engine) -> None:

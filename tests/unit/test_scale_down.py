@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ddbflow_lambda.core.config import Policy
+from ddbflow_lambda.core.decision import decide_scale_down
 from ddbflow_lambda.core.scale_down import effective_min, low_alarm_threshold, plan_dimension, plan_target
 
 MONDAY_0830 = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)  # 2026-11-23 is a Monday
@@ -66,6 +67,22 @@ def test_spent_budget_is_a_skip_that_says_when_the_next_decrease_is_allowed() ->
     assert plan["action"] == "skip"
     assert plan["throughput"] == {"read": 100, "write": 5}
     assert "next allowed 2026-11-23 09:20 UTC" in plan["summary"]
+    assert plan["decrease_allowed_at"] == "2026-11-23T09:20:00Z"  # what Wait For Budget waits for
+
+
+def test_only_a_check_a_low_alarm_asked_for_waits_for_the_budget_and_only_once() -> None:
+    read = plan_dimension("read", 100, 1.0, POLICY, 0, MONDAY_0830)
+    plan = target_plan(read, plan_dimension("write", 5, 1.0, POLICY, 0, MONDAY_0830), 4,
+                       MONDAY_0830 - timedelta(minutes=10))  # fmt: skip
+    state = {"target": {"table": "t", "index": None}, "plan": plan}
+    assert decide_scale_down(state)["retry_at"] is None  # the schedule's check: the next one will do
+    asked = decide_scale_down(state | {"cause": "low alarm ddbflow-t::read-low"})
+    assert asked["retry_at"] == "2026-11-23T09:20:00Z"
+    assert asked["summary"].endswith("waits for the budget until 09:20 UTC, then checks again")
+    assert decide_scale_down(state | {"cause": "low alarm x", "budget_waited": True})["retry_at"] is None
+    # none left today: the next decrease is tomorrow's, the schedule's first check will spend it
+    late = target_plan(read, plan_dimension("write", 5, 1.0, POLICY, 0, MONDAY_0830), 27, MONDAY_0830)
+    assert late["outcome"] == "skipped" and late["decrease_allowed_at"] is None
 
 
 def test_last_decrease_of_the_day_is_kept_for_a_big_drop() -> None:

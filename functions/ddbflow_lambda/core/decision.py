@@ -90,7 +90,12 @@ def decide_scale_down(state: dict[str, Any]) -> dict[str, Any]:
     target, plan = state["target"], state.get("plan") or {}
     label = f"{target['table']}/{target['index']}" if target.get("index") else target["table"]
     error = state.get("error")
-    result = {"table": target["table"], "index": target.get("index"), "throughput": plan.get("throughput")}
+    result = {
+        "table": target["table"],
+        "index": target.get("index"),
+        "throughput": plan.get("throughput"),
+        "retry_at": None,  # Wait For Budget? routes on it
+    }
     if error:
         name = error.get("Error")
         if name in ("LimitExceededException", "LeaseHeld"):
@@ -108,7 +113,20 @@ def decide_scale_down(state: dict[str, Any]) -> dict[str, Any]:
     if (state.get("update") or {}).get("dry_run"):
         outcome = "dry-run"
     saved = plan.get("saves_unit_hours", 0) if outcome == "decreased" else 0
-    return result | {"outcome": outcome, "summary": plan["summary"], "saves_unit_hours": saved}
+    summary, retry_at = plan["summary"], budget_retry_at(state, outcome)
+    if retry_at:
+        summary += f"; waits for the budget until {retry_at[11:16]} UTC, then checks again"
+    return result | {"outcome": outcome, "summary": summary, "saves_unit_hours": saved, "retry_at": retry_at}
+
+
+def budget_retry_at(state: dict[str, Any], outcome: str) -> str | None:
+    """When a check a low alarm asked for, skipped because the day's decreases are spent for now, waits
+    for the next one allowed and checks again (once): the alarm stays in ALARM and would not ask again,
+    while the schedule's check may be up to an hour away."""
+    plan = state.get("plan") or {}
+    if outcome != "skipped" or not state.get("cause") or state.get("budget_waited"):
+        return None
+    return plan.get("decrease_allowed_at")
 
 
 def decide_cache(state: dict[str, Any]) -> dict[str, Any]:

@@ -86,7 +86,7 @@ def plan_target(
     """Combine the read and write plans into one decision about one table or GSI; ``cause``: the alarm
     that asked for this check, if one did (the sentence names it)."""
     wants_decrease = [p for p in dimensions.values() if p.kind == "decrease"]
-    budget_note = ""
+    budget_note, allowed_at = "", None
     if wants_decrease:
         left = decreases_left_today(decreases_today, last_decrease, now)
         hours_left = (next_utc_midnight(now) - now).total_seconds() / 3600
@@ -94,6 +94,8 @@ def plan_target(
         reserve = min(policies[p.dimension].last_decrease_min_fraction for p in wants_decrease)
         if not decrease_allowed(decreases_today, last_decrease, now):
             at = next_decrease_at(decreases_today, last_decrease, now)
+            # RFC 3339 with Z, as a Wait state's TimestampPath takes it
+            allowed_at = f"{at:%Y-%m-%dT%H:%M:%S}Z" if at < next_utc_midnight(now) else None
             budget_note = (
                 f"decrease budget spent ({decreases_today} today), next allowed {at:%Y-%m-%d %H:%M} UTC"
             )
@@ -130,6 +132,8 @@ def plan_target(
         ],
         "low_checks": {d: p.low_checks for d, p in dimensions.items()},
         "saves_unit_hours": saved_unit_hours,
+        # when the spent budget allows the next decrease today (None: not refused for that, or not today)
+        "decrease_allowed_at": allowed_at,
         "summary": f"{label} {outcome}: " + "; ".join(parts),
     }
 
