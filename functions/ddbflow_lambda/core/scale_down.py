@@ -4,7 +4,7 @@ at once and applied in one UpdateTable."""
 
 import math
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from .budget import decrease_allowed, decreases_left_today, next_decrease_at, next_utc_midnight
@@ -94,8 +94,8 @@ def plan_target(
         reserve = min(policies[p.dimension].last_decrease_min_fraction for p in wants_decrease)
         if not decrease_allowed(decreases_today, last_decrease, now):
             at = next_decrease_at(decreases_today, last_decrease, now)
-            # RFC 3339 with Z, as a Wait state's TimestampPath takes it
-            allowed_at = f"{at:%Y-%m-%dT%H:%M:%S}Z" if at < next_utc_midnight(now) else None
+            # RFC 3339 in UTC with Z, as a Wait state's TimestampPath takes it
+            allowed_at = f"{at.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z" if at < next_utc_midnight(now) else None
             budget_note = (
                 f"decrease budget spent ({decreases_today} today), next allowed {at:%Y-%m-%d %H:%M} UTC"
             )
