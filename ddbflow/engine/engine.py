@@ -34,7 +34,7 @@ from .clock import VirtualClock
 from .dynamodb_model import DynamoDBModel
 from .faults import Faults
 from .lambdas import LambdaRuntime
-from .moto_hooks import direct_transport, event_matches, patched_moto
+from .moto_hooks import direct_transport, event_matches, patched_moto, publish_service_metrics
 from .quotas import Usage
 from .schedules import Scheduler
 from .streams import Delivery, Streams
@@ -431,13 +431,11 @@ class Engine:
         self.metrics.add("AWS/DynamoDB", datum)
 
     def flush_metrics(self) -> None:
-        """Send the datapoints published since the last flush to moto's CloudWatch, in batches."""
+        """Send the datapoints published since the last flush to moto's CloudWatch."""
         self._flushing.active = True
         try:
             for namespace, data in self.metrics.drain().items():
-                for first in range(0, len(data), 1000):  # PutMetricData takes at most 1000 datapoints
-                    batch = data[first : first + 1000]
-                    self.cloudwatch.put_metric_data(Namespace=namespace, MetricData=batch)
+                publish_service_metrics(ACCOUNT, self.region, namespace, data)
         finally:
             self._flushing.active = False
 

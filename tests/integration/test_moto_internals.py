@@ -3,16 +3,16 @@ any of it, these fail loudly instead of the engine silently sleeping in real tim
 
 import copy
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from unittest import mock
 
 import pytest
 from botocore.exceptions import ClientError
-from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 
 from ddbflow.engine import Engine
-from ddbflow.engine.moto_hooks import json_deepcopy, missing_internals
+from ddbflow.engine.moto_hooks import json_deepcopy, missing_internals, parse_definition
 from ddbflow_lambda.core.target import Target
 from helpers import FIXED_START
 
@@ -97,21 +97,35 @@ def test_alarms_start_insufficient_data_and_keep_their_state_when_updated() -> N
     assert (updated["StateValue"], updated["Threshold"]) == ("ALARM", 200.0)  # moto alone resets it to OK
 
 
-def test_each_definition_is_parsed_once_however_many_executions() -> None:
-    definition = {
-        "StartAt": "Done",
-        "States": {"Done": {"Type": "Pass", "Result": {"ok": True}, "End": True}},
-    }
-    with Engine(start=FIXED_START) as engine:
-        engine.machines["probe"] = engine.sfn.create_state_machine(
-            name="probe", definition=json.dumps(definition), roleArn="arn:aws:iam::123456789012:role/probe"
-        )["stateMachineArn"]
-        with mock.patch.object(
-            AmazonStateLanguageParser, "parse", wraps=AmazonStateLanguageParser.parse
-        ) as parse:
-            results = [engine.run("probe", {"n": n}) for n in range(3)]
-    assert [r.output for r in results] == [{"ok": True}] * 3
-    assert parse.call_count == 1
+def test_each_definition_is_parsed_once_however_many_executions_and_engines() -> None:
+    definition = json.dumps(
+        {
+            "Comment": f"parsed once {uuid.uuid4()}",  # no earlier test can have parsed it
+            "StartAt": "Done",
+            "States": {"Done": {"Type": "Pass", "Result": {"ok": True}, "End": True}},
+        }
+    )
+    misses = parse_definition.cache_info().misses
+    results = []
+    for _ in range(2):
+        with Engine(start=FIXED_START) as engine:
+            engine.machines["probe"] = engine.sfn.create_state_machine(
+                name="probe", definition=definition, roleArn="arn:aws:iam::123456789012:role/probe"
+            )["stateMachineArn"]
+            results += [engine.run("probe", {"n": n}) for n in range(3)]
+    assert [r.output for r in results] == [{"ok": True}] * 6
+    assert parse_definition.cache_info().misses == misses + 1
+
+
+def test_an_invalid_definition_is_still_refused_after_a_valid_one_was_parsed() -> None:
+    with Engine(start=FIXED_START) as engine, pytest.raises(ClientError) as refused:
+        engine.sfn.create_state_machine(
+            name="broken",
+            definition=json.dumps({"StartAt": "Nowhere", "States": {"Done": {"Type": "Bogus"}}}),
+            roleArn="arn:aws:iam::123456789012:role/probe",
+        )
+    # moto 5.2.5 answers InvalidDefinition with an empty error code and the parser's message
+    assert "ASLParserException" in refused.value.response["Error"]["Message"]
 
 
 def test_state_data_copies_are_deep_and_equal() -> None:
