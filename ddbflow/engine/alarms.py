@@ -18,6 +18,7 @@ from typing import Any
 
 from .alarm_rules import EXTRA_DATAPOINTS, evaluate_range
 from .clock import VirtualClock
+from .moto_hooks import set_alarm_state
 
 SeriesKey = tuple[str, str, tuple[tuple[str, str], ...]]  # namespace, metric name, sorted dimensions
 
@@ -60,10 +61,11 @@ class MetricStore:
             times.insert(index, at)
             values.insert(index, float(value))
 
-    def values(self, key: SeriesKey, start: datetime, end: datetime) -> list[float]:
-        """The datapoints of a series with start ≤ timestamp < end."""
+    def points(self, key: SeriesKey, start: datetime, end: datetime) -> list[tuple[datetime, float]]:
+        """(timestamp, value) of the datapoints of a series with start ≤ timestamp < end, oldest first."""
         times, values = self._series.get(key, ([], []))
-        return values[bisect.bisect_left(times, start) : bisect.bisect_left(times, end)]
+        first, last = bisect.bisect_left(times, start), bisect.bisect_left(times, end)
+        return list(zip(times[first:last], values[first:last], strict=True))
 
     def drain(self) -> dict[str, list[dict[str, Any]]]:
         """The datapoints not yet sent to CloudWatch, by namespace; they count as sent from now on."""
@@ -113,12 +115,11 @@ class AlarmEvaluator:
         start = end - timedelta(seconds=period * count)
         statistic = STATISTICS[alarm.get("Statistic", "Sum")]
         key = series_key(alarm["Namespace"], alarm["MetricName"], alarm.get("Dimensions", []))
-        values: list[float | None] = []
-        for i in range(count):
-            slot = start + timedelta(seconds=period * i)
-            points = self.metrics.values(key, slot, slot + timedelta(seconds=period))
-            values.append(float(statistic(points)) if points else None)
-        return start, values
+        # One pass over the range's datapoints, each into its period (not a search per period).
+        slots: list[list[float]] = [[] for _ in range(count)]
+        for at, value in self.metrics.points(key, start, end):
+            slots[int((at - start).total_seconds()) // period].append(value)
+        return start, [float(statistic(slot)) if slot else None for slot in slots]
 
     def _evaluate(self, alarm: dict[str, Any]) -> dict[str, Any] | None:
         period = alarm["Period"]
@@ -150,11 +151,8 @@ class AlarmEvaluator:
             "recentDatapoints": recent,
             "threshold": alarm["Threshold"],
         }
-        self.cloudwatch.set_alarm_state(
-            AlarmName=alarm["AlarmName"],
-            StateValue=new_state,
-            StateReason=reason[:1023],
-            StateReasonData=json.dumps(reason_data),
+        set_alarm_state(
+            self.account, self.region, alarm["AlarmName"], new_state, reason[:1023], json.dumps(reason_data)
         )
         return self._state_change_event(alarm, new_state, reason, reason_data)
 

@@ -34,7 +34,7 @@ from .clock import VirtualClock
 from .dynamodb_model import DynamoDBModel
 from .faults import Faults
 from .lambdas import LambdaRuntime
-from .moto_hooks import direct_transport, event_matches, patched_moto, publish_service_metrics
+from .moto_hooks import direct_transport, patched_moto, publish_service_metrics, rule_targets
 from .quotas import Usage
 from .schedules import Scheduler
 from .streams import Delivery, Streams
@@ -446,14 +446,8 @@ class Engine:
     def route(self, event: dict[str, Any]) -> list[str]:
         """Deliver an event to every machine whose EventBridge rule matches it, as the rule target would
         (named after the alarm and its state-change time, so a duplicate delivery starts nothing new)."""
-        started = []
-        for rule in self.events.list_rules()["Rules"]:
-            if "EventPattern" not in rule or not event_matches(rule["EventPattern"], event):
-                continue
-            for target in self.events.list_targets_by_rule(Rule=rule["Name"])["Targets"]:
-                name = execution_name(event["detail"]["alarmName"], event["detail"]["state"]["timestamp"])
-                started.append(self._start_once(target["Arn"], name, event))
-        return started
+        name = execution_name(event["detail"]["alarmName"], event["detail"]["state"]["timestamp"])
+        return [self._start_once(arn, name, event) for arn in rule_targets(ACCOUNT, self.region, event)]
 
     def scheduler(self) -> Scheduler:
         """The template's schedule rules, due one period from now in engine time (moto never fires them);

@@ -34,7 +34,7 @@ from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import StreamShard, Table
 from moto.dynamodb.responses import DynamoHandler
-from moto.events.models import EventPattern
+from moto.events.models import EventPattern, events_backends
 from moto.stepfunctions.parser.asl.component.common.path import result_path
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.common.string import string_expression
@@ -84,6 +84,7 @@ INTERNALS: dict[str, tuple[Any, str]] = {
     "DynamoDB UpdateTable": (DynamoDBBackend, "update_table"),
     "DynamoDB table description": (Table, "describe"),
     "EventBridge pattern matching": (EventPattern, "matches_event"),
+    "EventBridge rule's pattern": (EventPattern, "dump"),
     "DynamoDB stream shard": (StreamShard, "add"),
     "execution start": (ExecutionWorker, "start"),
     "execution thread body": (ExecutionWorker, "_execution_logic"),
@@ -121,6 +122,25 @@ def missing_internals() -> list[str]:
 def event_matches(pattern: str, event: dict[str, Any]) -> bool:
     """EventBridge pattern matching (moto implements it for rules, but not the TestEventPattern API)."""
     return bool(EventPattern.load(pattern).matches_event(event))  # type: ignore[arg-type]
+
+
+def rule_targets(account: str, region: str, event: dict[str, Any]) -> list[str]:
+    """The target ARNs of every enabled rule of the default event bus whose event pattern matches the
+    event: EventBridge's own delivery (moto delivers to none of our targets), read from moto's model
+    rather than a ListRules and a ListTargetsByRule per event."""
+    rules = events_backends[account][region].event_buses["default"].rules.values()
+    return [
+        target["Arn"]
+        for rule in rules
+        if rule.state == "ENABLED" and rule.event_pattern.dump() and rule.event_pattern.matches_event(event)
+        for target in rule.targets
+    ]
+
+
+def set_alarm_state(account: str, region: str, name: str, state: str, reason: str, reason_data: str) -> None:
+    """CloudWatch's own state change of an alarm it evaluated, in moto's model (not the account's
+    SetAlarmState call); the alarm patches announce it as they do every alarm change."""
+    cloudwatch_backends[account][region].set_alarm_state(name, reason, reason_data, state)
 
 
 def stream_records(account: str, region: str, table_name: str, start: int) -> list[dict[str, Any]]:
@@ -465,7 +485,7 @@ def _throughputs(table: Table) -> dict[str | None, Any]:
 # moto request handling and parses moto's answer with botocore's own parser: the same validation, the
 # same wire format both ways, the same moto code answering — without the HTTP-shaped detour.
 
-DIRECT_SERVICES = frozenset({"dynamodb", "cloudwatch", "stepfunctions", "events", "sqs", "sns", "s3"})
+DIRECT_SERVICES = frozenset({"dynamodb", "cloudwatch", "stepfunctions", "events", "sqs", "sns"})
 
 
 def direct_transport(response_parser_factory: Any) -> Callable[..., Any]:
