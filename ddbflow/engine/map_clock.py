@@ -20,14 +20,18 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.job 
 
 from .clock import VirtualClock
 
+InlineIterationComponent = inline_iteration_component.InlineIterationComponent
+
 INTERNALS: dict[str, tuple[Any, str]] = {
     "Map iteration worker threads": (inline_iteration_component, "threading"),
+    "Map iteration worker start": (InlineIterationComponent, "_launch_worker"),
     "Map state waiting for its iterations": (JobPool, "await_jobs"),
 }
 
 
 def map_worker_patches(clock: VirtualClock) -> list[tuple[Any, str, Any]]:
     original_await: Callable[[JobPool], None] = JobPool.await_jobs
+    original_launch: Callable[..., Any] = InlineIterationComponent._launch_worker
 
     class WorkerThread(threading.Thread):
         """A Map iteration worker: a running execution for the clock until its last job is done."""
@@ -46,6 +50,15 @@ def map_worker_patches(clock: VirtualClock) -> list[tuple[Any, str, Any]]:
             finally:
                 clock.execution_finished()
 
+    # moto starts MaxConcurrency workers however few the items are; one beyond the items finds no job
+    # and ends (ten thread starts for the scheduled check of one table). At least one, as for an empty Map.
+    def launch_worker(self: InlineIterationComponent, env: Any, eval_input: Any, job_pool: JobPool) -> Any:
+        launched = job_pool.__dict__.get("workers_launched", 0)
+        if launched >= max(1, job_pool._jobs_number):
+            return None
+        job_pool.__dict__["workers_launched"] = launched + 1
+        return original_launch(self, env=env, eval_input=eval_input, job_pool=job_pool)
+
     def await_jobs(self: JobPool) -> None:
         if self._is_terminated():  # nothing to wait for (an empty Map)
             return original_await(self)
@@ -58,4 +71,5 @@ def map_worker_patches(clock: VirtualClock) -> list[tuple[Any, str, Any]]:
     return [
         (inline_iteration_component, "threading", types.SimpleNamespace(Thread=WorkerThread)),
         (JobPool, "await_jobs", await_jobs),
+        (InlineIterationComponent, "_launch_worker", launch_worker),
     ]

@@ -129,12 +129,9 @@ def rule_targets(account: str, region: str, event: dict[str, Any]) -> list[str]:
     event: EventBridge's own delivery (moto delivers to none of our targets), read from moto's model
     rather than a ListRules and a ListTargetsByRule per event."""
     rules = events_backends[account][region].event_buses["default"].rules.values()
-    return [
-        target["Arn"]
-        for rule in rules
-        if rule.state == "ENABLED" and rule.event_pattern.dump() and rule.event_pattern.matches_event(event)
-        for target in rule.targets
-    ]
+    delivering = [rule for rule in rules if rule.state == "ENABLED" and rule.event_pattern.dump()]
+    matching = [rule for rule in delivering if rule.event_pattern.matches_event(event)]  # type: ignore[arg-type]
+    return [target["Arn"] for rule in matching for target in rule.targets]
 
 
 def set_alarm_state(account: str, region: str, name: str, state: str, reason: str, reason_data: str) -> None:

@@ -10,6 +10,7 @@ from unittest import mock
 
 import pytest
 from botocore.exceptions import ClientError
+from moto.stepfunctions.parser.utils import TMP_THREADS
 
 from ddbflow.engine import Engine
 from ddbflow.engine.moto_hooks import json_deepcopy, missing_internals, parse_definition
@@ -126,6 +127,44 @@ def test_an_invalid_definition_is_still_refused_after_a_valid_one_was_parsed() -
         )
     # moto 5.2.5 answers InvalidDefinition with an empty error code and the parser's message
     assert "ASLParserException" in refused.value.response["Error"]["Message"]
+
+
+def test_a_map_starts_no_more_workers_than_it_has_items() -> None:
+    definition = {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "MaxConcurrency": 10,
+                "ItemsPath": "$.items",
+                "ItemProcessor": {
+                    "StartAt": "Double",
+                    "States": {
+                        "Double": {
+                            "Type": "Pass",
+                            "Parameters": {"twice.$": "States.MathAdd($, $)"},
+                            "OutputPath": "$.twice",
+                            "End": True,
+                        }
+                    },
+                },
+                "End": True,
+            }
+        },
+    }
+    workers: dict[int, int] = {}  # items → Map workers started for the execution
+    with Engine(start=FIXED_START) as engine:
+        engine.machines["probe"] = engine.sfn.create_state_machine(
+            name="probe", definition=json.dumps(definition), roleArn="arn:aws:iam::123456789012:role/probe"
+        )["stateMachineArn"]
+        for items in ([], [1], [1, 2, 3]):
+            before = len(TMP_THREADS)
+            result = engine.run("probe", {"items": items})
+            started = TMP_THREADS[before:]  # moto keeps every thread it starts
+            workers[len(items)] = sum(type(thread).__name__ == "WorkerThread" for thread in started)
+            assert (result.status, result.output) == ("SUCCEEDED", [2 * item for item in items])
+    # one worker per item, at least one; moto alone starts MaxConcurrency (10) every time
+    assert workers == {0: 1, 1: 1, 3: 3}
 
 
 def test_state_data_copies_are_deep_and_equal() -> None:
