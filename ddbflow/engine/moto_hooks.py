@@ -25,7 +25,7 @@ from moto.cloudwatch.models import CloudWatchBackend, cloudwatch_backends
 from moto.core import botocore_stubber as botocore_stubber_module
 from moto.core import models as moto_models
 from moto.core import responses as moto_responses
-from moto.core.base_backend import BackendDict
+from moto.core.base_backend import BackendDict, BaseBackend
 from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
 from moto.core.exceptions import JsonRESTError
 from moto.dynamodb import models as dynamodb_models
@@ -35,6 +35,7 @@ from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import StreamShard, Table
 from moto.dynamodb.responses import DynamoHandler
 from moto.events.models import EventPattern, events_backends
+from moto.settings import enable_iso_regions
 from moto.stepfunctions.parser.asl.component.common.path import result_path
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.common.string import string_expression
@@ -546,9 +547,21 @@ def _dispatch_patches() -> list[tuple[Any, str, Any]]:
             return dict.__getitem__(self, account_id)
         return original_getitem(self, account_id)
 
+    # The stubber routes every request through ``backend.urls``, which formats the URL patterns of the
+    # service's urls module anew each time (~1 ms); they are the same for every backend of a class.
+    original_urls: Callable[[BaseBackend], dict[str, Any]] = BaseBackend.urls.fget  # type: ignore[attr-defined]
+    urls_by_class: dict[tuple[type, bool], dict[str, Any]] = {}
+
+    def urls(self: BaseBackend) -> dict[str, Any]:
+        key = (type(self), enable_iso_regions())
+        if key not in urls_by_class:
+            urls_by_class[key] = original_urls(self)
+        return urls_by_class[key]
+
     return [
         (moto_responses, "method_names_from_class", method_names_from_class),
         (BackendDict, "__getitem__", getitem),
+        (BaseBackend, "urls", property(urls)),
         (execute_state, "Thread", InlineThread),
     ]
 
@@ -575,6 +588,7 @@ INTERNALS.update(
         "the stubber's request handling": (BotocoreStubber, "process_request"),
         "the response of the stubber": (botocore_stubber_module, "MockRawResponse"),
         "method lookup of a moto response class": (moto_responses, "method_names_from_class"),
+        "URL patterns of a backend": (BaseBackend, "urls"),
         "backend lookup by account": (BackendDict, "_create_account_specific_backend"),
         "the thread of a Task state's body": (execute_state, "Thread"),
     }
