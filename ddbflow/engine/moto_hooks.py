@@ -153,7 +153,7 @@ def publish_service_metrics(account: str, region: str, namespace: str, data: lis
     """Datapoints a service publishes (DynamoDB's AWS/DynamoDB metrics), stored as moto stores a
     PutMetricData's — same validation and model, naive UTC timestamps as moto parses them — but without
     an API call: on AWS they are not the account's PutMetricData either, and the request's serialization
-    and parsing was most of a minute's CPU in a replay."""
+    and parsing cost ~30 ms per flush of a replay (one before each execution runs on)."""
     stored = [
         {**datum, "Timestamp": datum["Timestamp"].astimezone(_datetime.UTC).replace(tzinfo=None)}
         for datum in data
@@ -548,7 +548,8 @@ def _dispatch_patches() -> list[tuple[Any, str, Any]]:
         return original_getitem(self, account_id)
 
     # The stubber routes every request through ``backend.urls``, which formats the URL patterns of the
-    # service's urls module anew each time (~1 ms); they are the same for every backend of a class.
+    # service's urls module anew each time (50 µs for DynamoDB, 0.7 ms for S3); they are the same for
+    # every backend of a class.
     original_urls: Callable[[BaseBackend], dict[str, Any]] = BaseBackend.urls.fget  # type: ignore[attr-defined]
     urls_by_class: dict[tuple[type, bool], dict[str, Any]] = {}
 
