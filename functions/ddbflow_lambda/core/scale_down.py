@@ -164,12 +164,13 @@ def _recent_raise(
     """No decrease judged on minutes from before the last increase: right after a raise the look-back
     (and the re-armed low alarm) still holds the lower minutes that preceded it, while the raise says
     demand went up. Judged again once the look-back is all minutes since the raise."""
-    look_back = timedelta(minutes=max(policies[p.dimension].look_back_minutes for p in wants_decrease))
+    minutes = max(policies[p.dimension].look_back_minutes for p in wants_decrease)
+    look_back = timedelta(minutes=minutes)
     if last_increase is None or now - last_increase >= look_back:
         return "", None
     at = last_increase + look_back
     return (
-        f"raised at {last_increase:%H:%M} UTC: the {look_back.seconds // 60}-minute look-back still holds "
+        f"raised at {last_increase:%H:%M} UTC: the {minutes}-minute look-back still holds "
         f"minutes from before the raise, judged again at {at:%H:%M}",
         at,
     )
