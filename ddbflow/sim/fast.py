@@ -454,8 +454,9 @@ class FastDdbflow:
             }
             last = datetime.fromisoformat(table["last_decrease"]) if table["last_decrease"] else None
             plan = plan_target(
-                TABLE.label, plans, self.policies, int(table["decreases_today"]), last, self.now, cause
-            )
+                TABLE.label, plans, self.policies, int(table["decreases_today"]), last, self.now, cause,
+                self.part.last_increase,
+            )  # fmt: skip
             self.low_checks = dict(plan["low_checks"])
             if plan["action"] in ("decrease", "increase") and (
                 yield from self._applied(plan["throughput"], self._asl_cache["busy_down"])

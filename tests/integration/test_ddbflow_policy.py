@@ -19,20 +19,25 @@ def test_a_fourfold_step_is_served_within_three_minutes() -> None:
     run = simulate([100.0] * 10 + [400.0] * 20, capacity=150)
     # 400/s against 150 refuses requests at once: the throttle alarm is in ALARM at the end of minute 10,
     # the update at the start of minute 11 makes the table ACTIVE 30 s later, so minute 11 runs half on
-    # each (pro rata, as for every policy) and minute 12 on the new capacity: (150 + 250) / 0.8 = 500.
-    assert run.capacities[11] == (150 + 500) / 2
-    assert run.capacities[12] == 500
+    # each (pro rata, as for every policy) and minute 12 on the new capacity: demand rose from 100 to
+    # 150 + 250 throttled in the alarm's last period, so it is sized one period of that rise ahead
+    # (rise_lead_periods 1): ⌈(400 + 300) / 0.9⌉ = ⌈777.8⌉ = 778.
+    assert run.capacities[11] == (150 + 778) / 2
+    assert run.capacities[12] == 778
     assert all(MIN <= c <= MAX for c in run.capacities)
     assert run.counts.update_calls == len(run.changes) >= 1
-    assert run.counts.decreases == 0
+    # A step is not a ramp: the lead overshoots it, and one decrease gives it back once the look-back
+    # holds only minutes since the raise (15 minutes after it): ⌈400 / 0.9 × 1.05⌉ = 467.
+    assert run.counts.decreases == 1
+    assert run.changes[-1] == (START + timedelta(minutes=26), 467)
 
 
 def test_a_drop_is_decreased_once_the_low_alarm_sees_a_low_look_back_within_the_budget() -> None:
-    # 520 serves 400/s at 77 % (a decrease would have to save 10 %: nothing to take before the drop)
-    run = simulate([400.0] * 20 + [40.0] * 150, capacity=520)
+    # 460 serves 400/s at 87 % (a decrease would have to save 10 %: nothing to take before the drop)
+    run = simulate([400.0] * 20 + [40.0] * 150, capacity=460)
     decreases = [
         (at, new)
-        for (at, new), (_, old) in zip(run.changes, [(START, 520), *run.changes[:-1]], strict=True)
+        for (at, new), (_, old) in zip(run.changes, [(START, 460), *run.changes[:-1]], strict=True)
         if new < old
     ]
     assert run.counts.decreases == len(decreases) >= 1
@@ -40,7 +45,7 @@ def test_a_drop_is_decreased_once_the_low_alarm_sees_a_low_look_back_within_the_
     # Only the scale-down machine decreases: started by the low alarm as soon as every minute of the
     # look-back is low, not while it still holds the 400/s peak (nor at the next scheduled check).
     assert first_at == START + timedelta(minutes=20 + Policy().look_back_minutes)
-    assert MIN <= first_to < 520 and first_to >= 40 / 0.8
+    assert MIN <= first_to < 460 and first_to >= 40 / Policy().target_utilization
     assert run.capacities[-1] == first_to or run.capacities[-1] < first_to
     for index, (at, _) in enumerate(decreases):
         earlier = [t for t, _ in decreases[:index] if t.date() == at.date()]

@@ -15,6 +15,8 @@ class Demand:
     consumed_per_second: float  # peak period: served capacity units / period
     throttled_per_second: float  # peak period: throttled requests × units per request / period
     periods: int  # how many periods had data
+    # how much the last period's demand exceeds the one before, when the last is the peak (else 0)
+    rise_per_second: float = 0.0
 
     @property
     def per_second(self) -> float:
@@ -33,7 +35,11 @@ def measure_demand(
     if not per_period:
         return Demand(0.0, 0.0, 0)
     consumed, throttled = max(per_period, key=lambda pair: pair[0] + pair[1])
-    return Demand(consumed, throttled, len(per_period))
+    totals = [c + t for c, t in per_period]
+    # still rising: the last period is the peak and above the one before
+    rising = len(totals) > 1 and totals[-1] >= max(totals) and totals[-1] > totals[-2]
+    rise = totals[-1] - totals[-2] if rising else 0.0
+    return Demand(consumed, throttled, len(per_period), rise)
 
 
 def demand_window(policy: Policy, now: datetime) -> tuple[datetime, datetime]:
@@ -69,9 +75,25 @@ def step_rule(current: int, policy: Policy) -> int:
 
 def demand_rule(current: int, demand: Demand, policy: Policy) -> int:
     """Size to observed demand (throttled requests included) at the target utilization, and grow at
-    least by min_step so a capped metric (consumed cannot exceed what was served) still makes progress."""
-    to_demand = math.ceil(round(demand.per_second / policy.target_utilization, 6))
+    least by min_step so a capped metric (consumed cannot exceed what was served) still makes progress.
+    A rise still under way is sized rise_lead_periods ahead (``expected_demand``)."""
+    to_demand = math.ceil(round(expected_demand(demand, policy) / policy.target_utilization, 6))
     return max(to_demand, math.ceil(round(current * (1 + policy.min_step), 6)))
+
+
+def expected_demand(demand: Demand, policy: Policy) -> float:
+    """Peak demand, plus rise_lead_periods of the last period's rise when demand is still rising into
+    the peak: the demand a raise landing a period later is expected to meet."""
+    return demand.per_second + policy.rise_lead_periods * demand.rise_per_second
+
+
+def _rise_note(demand: Demand, policy: Policy) -> str:
+    if policy.rule != "demand" or not (policy.rise_lead_periods and demand.rise_per_second):
+        return ""
+    return (
+        f", still rising {demand.rise_per_second:.0f} per s a period: sized for "
+        f"{expected_demand(demand, policy):.0f} per s, {policy.rise_lead_periods:g} period ahead"
+    )
 
 
 def plan_increase(current: int, demand: Demand, policy: Policy, *, require_demand: bool = True) -> Plan:
@@ -82,6 +104,7 @@ def plan_increase(current: int, demand: Demand, policy: Policy, *, require_deman
         f"consumed {demand.consumed_per_second:.0f}/{current} per s"
         + (f", throttled {demand.throttled_per_second:.0f} per s" if demand.throttled_per_second else "")
         + f" at peak of {demand.periods} × {policy.alarm_period_seconds} s"
+        + _rise_note(demand, policy)
         if demand.periods
         else f"no datapoints in the last {policy.alarm_evaluation_periods} × {policy.alarm_period_seconds} s"
     )

@@ -120,9 +120,10 @@ def decide_scale_down(state: dict[str, Any]) -> dict[str, Any]:
 
 
 def budget_retry_at(state: dict[str, Any], outcome: str) -> str | None:
-    """When a check a low alarm asked for, skipped because the day's decreases are spent for now, waits
-    for the next one allowed and checks again (once): the alarm stays in ALARM and would not ask again,
-    while the schedule's check may be up to an hour away."""
+    """When a check a low alarm asked for, skipped because the day's decreases are spent for now (or
+    the look-back still holds minutes from before the last raise), waits for the next decrease allowed
+    and checks again (once): the alarm stays in ALARM and would not ask again, while the schedule's check
+    may be up to an hour away."""
     plan = state.get("plan") or {}
     if outcome != "skipped" or not state.get("cause") or state.get("budget_waited"):
         return None

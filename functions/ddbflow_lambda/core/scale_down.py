@@ -4,7 +4,7 @@ at once and applied in one UpdateTable."""
 
 import math
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .budget import decrease_allowed, decreases_left_today, next_decrease_at, next_utc_midnight
@@ -82,28 +82,21 @@ def plan_target(
     last_decrease: datetime | None,
     now: datetime,
     cause: str | None = None,
+    last_increase: datetime | None = None,
 ) -> dict[str, Any]:
     """Combine the read and write plans into one decision about one table or GSI; ``cause``: the alarm
-    that asked for this check, if one did (the sentence names it)."""
+    that asked for this check, if one did (the sentence names it); ``last_increase``: DescribeTable's
+    LastIncreaseDateTime of the table or GSI."""
     wants_decrease = [p for p in dimensions.values() if p.kind == "decrease"]
     budget_note, allowed_at = "", None
     if wants_decrease:
-        left = decreases_left_today(decreases_today, last_decrease, now)
-        hours_left = (next_utc_midnight(now) - now).total_seconds() / 3600
-        biggest_drop = max((p.current - p.new) / p.current for p in wants_decrease)
-        reserve = min(policies[p.dimension].last_decrease_min_fraction for p in wants_decrease)
-        if not decrease_allowed(decreases_today, last_decrease, now):
-            at = next_decrease_at(decreases_today, last_decrease, now)
-            # RFC 3339 in UTC with Z, as a Wait state's TimestampPath takes it
-            allowed_at = f"{at.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z" if at < next_utc_midnight(now) else None
-            budget_note = (
-                f"decrease budget spent ({decreases_today} today), next allowed {at:%Y-%m-%d %H:%M} UTC"
-            )
-        elif left <= 1 and hours_left > 1 and biggest_drop < reserve:
-            budget_note = (
-                f"keeping the last decrease of the UTC day for a drop ≥ {reserve:.0%} "
-                f"(this one {biggest_drop:.0%})"
-            )
+        budget_note, at = _refusal(wants_decrease, policies, decreases_today, last_decrease, now)
+        if not budget_note:
+            budget_note, at = _recent_raise(wants_decrease, policies, last_increase, now)
+        # RFC 3339 in UTC with Z, as a Wait state's TimestampPath takes it
+        allowed_at = (
+            f"{at.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z" if at and at < next_utc_midnight(now) else None
+        )
         if budget_note:
             dimensions = {
                 d: replace(p, new=p.current, kind="keep") if p.kind == "decrease" else p
@@ -136,6 +129,51 @@ def plan_target(
         "decrease_allowed_at": allowed_at,
         "summary": f"{label} {outcome}: " + "; ".join(parts),
     }
+
+
+def _refusal(
+    wants_decrease: list[DimensionPlan],
+    policies: dict[Dimension, Policy],
+    decreases_today: int,
+    last_decrease: datetime | None,
+    now: datetime,
+) -> tuple[str, datetime | None]:
+    """Why the decrease budget refuses this decrease ("" if it does not), and when the next is allowed."""
+    left = decreases_left_today(decreases_today, last_decrease, now)
+    hours_left = (next_utc_midnight(now) - now).total_seconds() / 3600
+    biggest_drop = max((p.current - p.new) / p.current for p in wants_decrease)
+    reserve = min(policies[p.dimension].last_decrease_min_fraction for p in wants_decrease)
+    if not decrease_allowed(decreases_today, last_decrease, now):
+        at = next_decrease_at(decreases_today, last_decrease, now)
+        return f"decrease budget spent ({decreases_today} today), next allowed {at:%Y-%m-%d %H:%M} UTC", at
+    if left <= 1 and hours_left > 1 and biggest_drop < reserve:
+        return (
+            f"keeping the last decrease of the UTC day for a drop ≥ {reserve:.0%} "
+            f"(this one {biggest_drop:.0%})",
+            None,
+        )
+    return "", None
+
+
+def _recent_raise(
+    wants_decrease: list[DimensionPlan],
+    policies: dict[Dimension, Policy],
+    last_increase: datetime | None,
+    now: datetime,
+) -> tuple[str, datetime | None]:
+    """No decrease judged on minutes from before the last increase: right after a raise the look-back
+    (and the re-armed low alarm) still holds the lower minutes that preceded it, while the raise says
+    demand went up. Judged again once the look-back is all minutes since the raise."""
+    minutes = max(policies[p.dimension].look_back_minutes for p in wants_decrease)
+    look_back = timedelta(minutes=minutes)
+    if last_increase is None or now - last_increase >= look_back:
+        return "", None
+    at = last_increase + look_back
+    return (
+        f"raised at {last_increase:%H:%M} UTC: the {minutes}-minute look-back still holds "
+        f"minutes from before the raise, judged again at {at:%H:%M}",
+        at,
+    )
 
 
 # A scale-down plan's outcome, the one word every summary, decision log entry and count uses. A plan

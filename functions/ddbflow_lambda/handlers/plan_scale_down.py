@@ -27,9 +27,11 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         for dimension, policy in policies.items()
     }  # fmt: skip
     last_decrease = parse_time(table["last_decrease"]) if table.get("last_decrease") else None
+    last_increase = parse_time(table["last_increase"]) if table.get("last_increase") else None
     plan = plan_target(
-        target.label, plans, policies, int(table["decreases_today"]), last_decrease, now, event.get("cause")
-    )
+        target.label, plans, policies, int(table["decreases_today"]), last_decrease, now, event.get("cause"),
+        last_increase,
+    )  # fmt: skip
     with named_aws_errors():
         control_table().put_item(Item=key | plan["low_checks"])
     logger.info(plan["summary"], extra={"plan": plan})
