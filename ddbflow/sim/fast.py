@@ -455,7 +455,7 @@ class FastDdbflow:
             last = datetime.fromisoformat(table["last_decrease"]) if table["last_decrease"] else None
             plan = plan_target(
                 TABLE.label, plans, self.policies, int(table["decreases_today"]), last, self.now, cause,
-                self.part.last_increase,
+                {d: datetime.fromisoformat(at) for d, at in self.increased_at.items()},
             )  # fmt: skip
             self.low_checks = dict(plan["low_checks"])
             if plan["action"] in ("decrease", "increase") and (

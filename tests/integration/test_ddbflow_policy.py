@@ -27,9 +27,10 @@ def test_a_fourfold_step_is_served_within_three_minutes() -> None:
     assert all(MIN <= c <= MAX for c in run.capacities)
     assert run.counts.update_calls == len(run.changes) >= 1
     # A step is not a ramp: the lead overshoots it, and one decrease gives it back once the look-back
-    # holds only minutes since the raise (15 minutes after it): ⌈400 / 0.9 × 1.05⌉ = 467.
+    # holds only minutes since the raise (15 minutes after its cooldown stamp, which Record Decision
+    # wrote once the table was ACTIVE): ⌈400 / 0.9 × 1.05⌉ = 467.
     assert run.counts.decreases == 1
-    assert run.changes[-1] == (START + timedelta(minutes=26), 467)
+    assert run.changes[-1] == (START + timedelta(minutes=26, seconds=30), 467)
 
 
 def test_a_drop_is_decreased_once_the_low_alarm_sees_a_low_look_back_within_the_budget() -> None:

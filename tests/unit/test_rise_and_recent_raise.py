@@ -34,28 +34,47 @@ def test_the_demand_rule_sizes_a_rise_one_period_ahead() -> None:
     assert (flat.new, "rising" in flat.reason) == (178, False)  # ⌈160 / 0.9⌉ = ⌈177.8⌉
 
 
-def _plan(last_increase: datetime | None, decreases_today: int = 0, last_decrease: datetime | None = None):  # type: ignore[no-untyped-def]
+def _plan(  # type: ignore[no-untyped-def]
+    last_increase: datetime | None,
+    decreases_today: int = 0,
+    last_decrease: datetime | None = None,
+    write: tuple[int, float] = (1, 0.0),  # capacity, demand
+    raised: str = "read",
+):
     policy = Policy(min_capacity=1, target_utilization=0.8, decrease_headroom=0.05, look_back_minutes=15)
     read = plan_dimension("read", 385, 240.7, policy, 0, NOW)  # ⌈240.7 / 0.8 × 1.05⌉ = 316
-    write = plan_dimension("write", 1, 0.0, policy, 0, NOW)
+    written = plan_dimension("write", *write, policy, 0, NOW)
     assert (read.kind, read.new) == ("decrease", 316)
     policies = {"read": policy, "write": policy}
+    raised_at = {raised: last_increase} if last_increase else {}
     return plan_target(
-        "t", {"read": read, "write": write}, policies, decreases_today, last_decrease, NOW, "low alarm x",
-        last_increase,
+        "t", {"read": read, "write": written}, policies, decreases_today, last_decrease, NOW, "low alarm x",
+        raised_at,  # type: ignore[arg-type]
     )  # fmt: skip
 
 
 def test_no_decrease_judged_on_minutes_from_before_the_last_raise() -> None:
     plan = _plan(last_increase=NOW - timedelta(minutes=5))
     assert (plan["action"], plan["outcome"], plan["throughput"]["read"]) == ("skip", "skipped", 385)
-    raised = "raised at 08:25 UTC: the 15-minute look-back still holds minutes from before the raise"
+    raised = "RCU raised at 08:25 UTC: the 15-minute look-back still holds minutes from before the raise"
     assert raised in plan["summary"]
     assert "judged again at 08:40" in plan["summary"]
     assert plan["decrease_allowed_at"] == "2026-11-23T08:40:00Z"
     # a check the low alarm asked for waits until then and checks again (Wait For Budget?)
     state = {"target": {"table": "t", "index": None}, "plan": plan, "cause": "low alarm x"}
     assert decide_scale_down(state)["retry_at"] == "2026-11-23T08:40:00Z"
+
+
+def test_a_raise_of_the_other_dimension_holds_back_only_its_own_decrease() -> None:
+    # GIVEN write raised 5 minutes ago and both dimensions low: read's minutes say nothing about write
+    both_low = _plan(last_increase=NOW - timedelta(minutes=5), write=(100, 40.0), raised="write")
+    # THEN read decreases 385 → 316; write (⌈40 / 0.8 × 1.05⌉ = 53 wanted) keeps 100 until 08:40
+    assert (both_low["outcome"], both_low["throughput"]) == ("decreased", {"read": 316, "write": 100})
+    assert "WCU raised at 08:25 UTC" in both_low["summary"] and "RCU raised" not in both_low["summary"]
+    # AND with write not low, its raise does not hold read back at all
+    read_only = _plan(last_increase=NOW - timedelta(minutes=5), write=(100, 99.0), raised="write")
+    assert (read_only["outcome"], read_only["throughput"]["read"]) == ("decreased", 316)
+    assert "raised at" not in read_only["summary"]
 
 
 def test_a_look_back_all_after_the_raise_decreases() -> None:

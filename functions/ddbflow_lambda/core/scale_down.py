@@ -82,26 +82,25 @@ def plan_target(
     last_decrease: datetime | None,
     now: datetime,
     cause: str | None = None,
-    last_increase: datetime | None = None,
+    raised_at: dict[Dimension, datetime] | None = None,
 ) -> dict[str, Any]:
     """Combine the read and write plans into one decision about one table or GSI; ``cause``: the alarm
-    that asked for this check, if one did (the sentence names it); ``last_increase``: DescribeTable's
-    LastIncreaseDateTime of the table or GSI."""
+    that asked for this check, if one did (the sentence names it); ``raised_at``: when scale-up last
+    raised each dimension (its cooldown stamp)."""
     wants_decrease = [p for p in dimensions.values() if p.kind == "decrease"]
     budget_note, allowed_at = "", None
     if wants_decrease:
         budget_note, at = _refusal(wants_decrease, policies, decreases_today, last_decrease, now)
+        held = wants_decrease if budget_note else []
         if not budget_note:
-            budget_note, at = _recent_raise(wants_decrease, policies, last_increase, now)
+            held, budget_note, at = _recent_raise(wants_decrease, policies, raised_at or {}, now)
         # RFC 3339 in UTC with Z, as a Wait state's TimestampPath takes it
         allowed_at = (
             f"{at.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z" if at and at < next_utc_midnight(now) else None
         )
-        if budget_note:
-            dimensions = {
-                d: replace(p, new=p.current, kind="keep") if p.kind == "decrease" else p
-                for d, p in dimensions.items()
-            }
+        dimensions = {
+            d: replace(p, new=p.current, kind="keep") if p in held else p for d, p in dimensions.items()
+        }
     changed = [p for p in dimensions.values() if p.new != p.current]
     action, outcome = plan_outcome(changed, skipped=bool(budget_note))
     parts = [_describe(p, label) for p in dimensions.values()]
@@ -158,22 +157,26 @@ def _refusal(
 def _recent_raise(
     wants_decrease: list[DimensionPlan],
     policies: dict[Dimension, Policy],
-    last_increase: datetime | None,
+    raised_at: dict[Dimension, datetime],
     now: datetime,
-) -> tuple[str, datetime | None]:
-    """No decrease judged on minutes from before the last increase: right after a raise the look-back
-    (and the re-armed low alarm) still holds the lower minutes that preceded it, while the raise says
-    demand went up. Judged again once the look-back is all minutes since the raise."""
-    minutes = max(policies[p.dimension].look_back_minutes for p in wants_decrease)
-    look_back = timedelta(minutes=minutes)
-    if last_increase is None or now - last_increase >= look_back:
-        return "", None
-    at = last_increase + look_back
-    return (
-        f"raised at {last_increase:%H:%M} UTC: the {minutes}-minute look-back still holds "
-        f"minutes from before the raise, judged again at {at:%H:%M}",
-        at,
-    )
+) -> tuple[list[DimensionPlan], str, datetime | None]:
+    """The decreases held back because their dimension was raised within its look-back, why, and when
+    they are judged again: right after a raise the look-back (and the re-armed low alarm) still holds the
+    lower minutes that preceded it, while the raise says demand went up. The other dimension's minutes
+    say nothing about it, so its decrease goes ahead."""
+    held, notes, again = [], [], []
+    for plan in wants_decrease:
+        raised, minutes = raised_at.get(plan.dimension), policies[plan.dimension].look_back_minutes
+        if raised is None or now - raised >= timedelta(minutes=minutes):
+            continue
+        at = raised + timedelta(minutes=minutes)
+        held.append(plan)
+        again.append(at)
+        notes.append(
+            f"{UNIT_LABEL[plan.dimension]} raised at {raised:%H:%M} UTC: the {minutes}-minute look-back "
+            f"still holds minutes from before the raise, judged again at {at:%H:%M}"
+        )
+    return held, "; ".join(notes), max(again, default=None)
 
 
 # A scale-down plan's outcome, the one word every summary, decision log entry and count uses. A plan

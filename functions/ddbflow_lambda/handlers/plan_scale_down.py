@@ -6,7 +6,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..aws import control_table, named_aws_errors, parse_time
-from ..core.control_keys import low_checks_key
+from ..core.control_keys import last_change_key, low_checks_key
 from ..core.scale_down import dimension_policies, plan_dimension, plan_target
 from ..core.target import Target
 from ..observability import logger
@@ -19,6 +19,13 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     key = low_checks_key(target.table, target.index)
     with named_aws_errors():
         counters = control_table().get_item(Key=key, ConsistentRead=True).get("Item", {})
+        stamps = {
+            dimension: control_table()
+            .get_item(Key=last_change_key({**event["target"], "dimension": dimension}), ConsistentRead=True)
+            .get("Item")
+            for dimension in policies
+        }
+    raised_at = {d: parse_time(item["increased_at"]) for d, item in stamps.items() if item}
     plans = {
         dimension: plan_dimension(
             dimension, int(table[dimension]), float(event["demand"][dimension]), policy,
@@ -27,10 +34,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         for dimension, policy in policies.items()
     }  # fmt: skip
     last_decrease = parse_time(table["last_decrease"]) if table.get("last_decrease") else None
-    last_increase = parse_time(table["last_increase"]) if table.get("last_increase") else None
     plan = plan_target(
         target.label, plans, policies, int(table["decreases_today"]), last_decrease, now, event.get("cause"),
-        last_increase,
+        raised_at,
     )  # fmt: skip
     with named_aws_errors():
         control_table().put_item(Item=key | plan["low_checks"])
