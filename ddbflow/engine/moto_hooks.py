@@ -11,6 +11,7 @@ import copy
 import datetime as _datetime
 import functools
 import inspect
+import marshal
 import threading
 import types
 import uuid
@@ -19,8 +20,9 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 from unittest import mock
 
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
-from botocore.compat import HTTPHeaders
+from botocore.awsrequest import AWSResponse, create_request_object
+from botocore.endpoint import convert_to_response_dict
+from botocore.httpchecksum import apply_request_checksum
 from moto.cloudwatch.models import CloudWatchBackend, cloudwatch_backends
 from moto.core import botocore_stubber as botocore_stubber_module
 from moto.core import models as moto_models
@@ -450,12 +452,21 @@ ATOMIC = (str, int, float, bool, type(None), _datetime.datetime)
 
 
 def json_deepcopy(value: Any, memo: Any = None) -> Any:
-    """copy.deepcopy for JSON-shaped data (dicts, lists, scalars); anything else goes to copy.deepcopy."""
+    """copy.deepcopy for JSON-shaped data (dicts, lists, scalars); anything else goes to copy.deepcopy.
+    marshal round-trips exactly the builtin types and refuses anything else (datetimes, subclasses):
+    ~2× faster than the walk below, which handles the rest."""
+    try:
+        return marshal.loads(marshal.dumps(value))
+    except ValueError:
+        return _walked_copy(value, memo)
+
+
+def _walked_copy(value: Any, memo: Any = None) -> Any:
     kind = type(value)
     if kind is dict:
-        return {key: json_deepcopy(item) for key, item in value.items()}
+        return {key: _walked_copy(item) for key, item in value.items()}
     if kind is list:
-        return [json_deepcopy(item) for item in value]
+        return [_walked_copy(item) for item in value]
     if kind in ATOMIC:
         return value
     return copy.deepcopy(value, memo)
@@ -479,43 +490,41 @@ def _throughputs(table: Table) -> dict[str | None, Any]:
 # -- the in-process transport ------------------------------------------------------------------------
 # Speed only. Every call a handler or the engine makes to a moto service normally travels botocore's
 # HTTP pipeline (request object, preparation, before-send) into moto's stubber, which turns it into a
-# werkzeug request. The transport below hands the request botocore serialized straight to the same
-# moto request handling and parses moto's answer with botocore's own parser: the same validation, the
-# same wire format both ways, the same moto code answering — without the HTTP-shaped detour.
+# werkzeug request. The transport below prepares the request botocore serialized as botocore does
+# (URL, headers, Content-Length), hands it straight to the same moto request handling and converts and
+# parses moto's answer with botocore's own functions: the same validation, the same wire format both
+# ways, the same moto code answering — without the HTTP-shaped detour.
 
-DIRECT_SERVICES = frozenset({"dynamodb", "cloudwatch", "stepfunctions", "events", "sqs", "sns"})
+DIRECT_SERVICES = frozenset({"dynamodb", "cloudwatch", "stepfunctions", "events", "sqs", "sns", "s3"})
 
 
 def direct_transport(response_parser_factory: Any) -> Callable[..., Any]:
     """A botocore ``before-call`` handler answering calls to ``DIRECT_SERVICES`` from moto in-process.
     Register it after every other ``before-call`` handler (faults first); it answers only while moto's
-    mock is on, and leaves streaming operations to the ordinary path."""
+    mock is on, and leaves event-stream operations to the ordinary path."""
     parsers: dict[str, Any] = {}
 
-    def before_call(model: Any, params: dict[str, Any], **_: Any) -> tuple[AWSResponse, Any] | None:
+    def before_call(
+        model: Any, params: dict[str, Any], request_signer: Any, **_: Any
+    ) -> tuple[AWSResponse, Any] | None:
         service_model = model.service_model
         if (
             not moto_models.botocore_stubber.enabled
             or service_model.service_name not in DIRECT_SERVICES
-            or model.has_streaming_output
             or model.has_event_stream_output
         ):
             return None
-        headers = HTTPHeaders()
-        for key, value in params["headers"].items():
-            headers[key] = value
-        request = AWSPreparedRequest(params["method"], params["url"], headers, params["body"], False)
-        answer = moto_models.botocore_stubber.process_request(request)
+        # Checksummed and signed as the client would (most clients here are unsigned): moto's S3 takes an
+        # unsigned request for an anonymous one and refuses it an existing private key.
+        apply_request_checksum(params)
+        request = create_request_object(params)
+        request_signer.sign(model.name, request)
+        answer = moto_models.botocore_stubber.process_request(request.prepare())
         if answer is None:
             return None  # not a moto URL: botocore's own path says what is wrong
         status, response_headers, body = answer
-        http = AWSResponse(params["url"], status, response_headers, MockRawResponse(body))
-        response = {
-            "headers": http.headers,
-            "status_code": status,
-            "body": http.content,
-            "context": {"operation_name": model.name},
-        }
+        http = AWSResponse(request.url, status, response_headers, MockRawResponse(body))
+        response = convert_to_response_dict(http, model)
         protocol = service_model.resolved_protocol
         if protocol not in parsers:
             parsers[protocol] = response_parser_factory.create_parser(protocol)

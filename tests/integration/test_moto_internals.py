@@ -167,10 +167,12 @@ def test_a_map_starts_no_more_workers_than_it_has_items() -> None:
     assert workers == {0: 1, 1: 1, 3: 3}
 
 
-def test_state_data_copies_are_deep_and_equal() -> None:
-    data = {"a": [1, {"b": "c", "when": datetime(2030, 1, 1, tzinfo=UTC)}], "n": None, "t": (1, [2])}
+@pytest.mark.parametrize("when", [datetime(2030, 1, 1, tzinfo=UTC), "2030-01-01T00:00:00Z"])
+def test_state_data_copies_are_deep_and_equal(when: Any) -> None:
+    data = {"a": [1, {"b": "c", "when": when}], "n": None, "t": (1, [2]), "f": 0.5, "ok": True}
     copied = json_deepcopy(data)
     assert copied == data == copy.deepcopy(data)
+    assert [type(v) for v in copied.values()] == [type(v) for v in data.values()]
     copied["a"][1]["b"] = "changed"
     copied["t"][1].append(3)
     assert data["a"][1]["b"] == "c" and data["t"] == (1, [2])
@@ -316,6 +318,24 @@ def test_calls_to_moto_services_skip_the_http_pipeline_and_answer_the_same() -> 
     assert described["ProvisionedThroughput"]["ReadCapacityUnits"] == 7
     assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"
     assert alarms == []  # CloudWatch too (smithy-rpc-v2-cbor both ways)
+
+
+def test_s3_objects_go_in_process_and_come_back_as_streams() -> None:
+    """S3 through the in-process transport: a second put of the same key (moto refuses an unsigned
+    request to overwrite a private key: the transport signs as the client does), a streamed GetObject,
+    and a missing key as S3's modeled error."""
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    with Engine(start=FIXED_START) as engine, mock.patch.object(BotocoreStubber, "__call__") as http_path:
+        bucket = engine.s3.list_buckets()["Buckets"][0]["Name"]
+        for body in (b'{"n": 1}', b'{"n": 2}'):
+            engine.s3.put_object(Bucket=bucket, Key="probe.json", Body=body, ContentType="application/json")
+        got = engine.s3.get_object(Bucket=bucket, Key="probe.json")
+        with pytest.raises(ClientError) as missing:
+            engine.s3.get_object(Bucket=bucket, Key="no-such-key.json")
+    http_path.assert_not_called()
+    assert (got["Body"].read(), got["ContentType"]) == (b'{"n": 2}', "application/json")
+    assert missing.value.response["Error"]["Code"] == "NoSuchKey"
 
 
 def test_task_state_bodies_run_in_the_execution_thread() -> None:
