@@ -1,12 +1,12 @@
 """The `ddbflow` policy: our real state machines and handlers on the embedded engine, in virtual time.
 
 Each simulated minute the minute's consumed capacity (Sum) and throttle events are published as
-DynamoDB publishes them; at the minute's end the alarms evaluate by their own Period, EvaluationPeriods
-and DatapointsToAlarm, their state changes go through the template's EventBridge rule and start
-scale-up executions, the scale-down machine starts on the template's ScaleDownSchedule, and every
-execution runs the real ASL with the real handlers until it ends, waking from Wait states and Retry
-intervals in engine time. Nothing here decides a capacity: what the table ends up with is what the
-executions did to it.
+DynamoDB publishes them (no datapoint for a minute without any: ``policy.published``); at the minute's
+end the alarms evaluate by their own Period, EvaluationPeriods and DatapointsToAlarm, their state
+changes go through the template's EventBridge rule and start scale-up executions, the scale-down
+machine starts on the template's ScaleDownSchedule, and every execution runs the real ASL with the
+real handlers until it ends, waking from Wait states and Retry intervals in engine time. Nothing here
+decides a capacity: what the table ends up with is what the executions did to it.
 """
 
 import gc
@@ -17,7 +17,7 @@ from ddbflow.engine import Engine
 from ddbflow.engine.schedules import Scheduler
 from ddbflow_lambda.core.target import CONSUMED_METRIC, THROTTLE_METRIC, Dimension, Target
 
-from .policy import UPDATE_SECONDS, Counts, Minute, capacity_during
+from .policy import UPDATE_SECONDS, Counts, Minute, capacity_during, published
 
 TABLE = Target("simulated")  # one provisioned table, no GSI; the trace is its read dimension
 DIMENSION: Dimension = "read"
@@ -78,8 +78,12 @@ class DdbflowPolicy:
     def observe(self, minute: Minute) -> None:
         engine = self._engine()
         end = minute.at + timedelta(minutes=1)
-        engine.put_metric(TABLE, CONSUMED_METRIC[DIMENSION], minute.at, minute.consumed)
-        engine.put_metric(TABLE, THROTTLE_METRIC[DIMENSION], minute.at, minute.throttle_events)
+        for metric, units in (
+            (CONSUMED_METRIC[DIMENSION], minute.consumed),
+            (THROTTLE_METRIC[DIMENSION], minute.throttle_events),
+        ):
+            if (value := published(units)) is not None:  # no datapoint for a minute without any
+                engine.put_metric(TABLE, metric, minute.at, value)
         # Executions still running from earlier minutes run on to the minute's end, then the alarms
         # evaluate and the schedule fires; what they start runs until it ends, but never past the next
         # minute's end, whose metrics do not exist yet.

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from ddbflow.engine.alarm_rules import alarm_state
+from ddbflow.engine.alarm_rules import EXTRA_DATAPOINTS, evaluate_range
 from ddbflow.engine.engine import ACCOUNT, PROJECT_ROOT
 from ddbflow.engine.schedules import rate_seconds
 from ddbflow.engine.template import Resolver, Template
@@ -43,7 +43,7 @@ from ddbflow_lambda.core.target import (
 )
 
 from .ddbflow_policy import TABLE, shipped_config
-from .policy import UPDATE_SECONDS, Counts, Minute, capacity_during
+from .policy import UPDATE_SECONDS, Counts, Minute, capacity_during, published
 
 MINUTE = 60
 ONE_MINUTE = timedelta(minutes=1)
@@ -175,8 +175,9 @@ class FastDdbflow:
         self.part = _Part({"read": capacity, "write": self.min_capacity})
         self.timeline: list[tuple[datetime, int]] = [(start, capacity)]
         self.changes: list[tuple[datetime, dict[Dimension, int]]] = []
-        self.consumed: list[float] = []
-        self.throttled: list[float] = []
+        # Each minute's datapoint as DynamoDB publishes it (``published``): None for a minute without one.
+        self.consumed: list[float | None] = []
+        self.throttled: list[float | None] = []
         self.alarms = {
             d["AlarmName"]: self._alarm(d)
             for d in target_alarms(self.config, TABLE, {d: self.part.capacity[d] for d in DIMENSIONS}, [])
@@ -196,8 +197,8 @@ class FastDdbflow:
 
     def observe(self, minute: Minute) -> None:
         end = minute.at + ONE_MINUTE
-        self.consumed.append(minute.consumed)
-        self.throttled.append(minute.throttle_events)
+        self.consumed.append(published(minute.consumed))
+        self.throttled.append(published(minute.throttle_events))
         self._run_until(end, including=True)
         self._evaluate_alarms((minute.index + 1) * MINUTE)
         for number, (due, period) in enumerate(self._schedules):
@@ -247,15 +248,13 @@ class FastDdbflow:
             if end == alarm.evaluated_until or (silent and alarm.state == "OK"):
                 continue  # nothing new to see; a dimension that never published stays OK
             alarm.evaluated_until = end
-            if period == MINUTE and count == 1:  # the minute that just ended
-                values = [series[end // MINUTE - 1] if 0 < end // MINUTE <= len(series) else None]
-            else:
-                values = [self._period_sum(series, end - period * (count - i), period) for i in range(count)]
-            new = alarm_state(
+            values = self._evaluation_range(series, end, period, count + EXTRA_DATAPOINTS)
+            new = evaluate_range(
                 values,
+                count,
+                d.get("DatapointsToAlarm") or count,
                 d["Threshold"],
                 d["ComparisonOperator"],
-                d.get("DatapointsToAlarm") or count,
                 d.get("TreatMissingData", "missing"),
                 alarm.state,
             )
@@ -274,31 +273,51 @@ class FastDdbflow:
     def _seconds(self, moment: datetime) -> int:
         return int((moment - self.start).total_seconds())
 
-    def _series(self, dimension: Dimension) -> tuple[list[float], list[float]]:
+    def _series(self, dimension: Dimension) -> tuple[list[float | None], list[float | None]]:
         # Only the read dimension carries the trace; the write dimension publishes nothing.
         return (self.consumed, self.throttled) if dimension == "read" else ([], [])
 
+    @classmethod
+    def _evaluation_range(
+        cls, series: list[float | None], end: int, period: int, span: int
+    ) -> list[float | None]:
+        """The Sum per period of the ``span`` periods before ``end`` (None = missing), oldest first, as
+        the engine's evaluator reads an alarm's evaluation range."""
+        if period == MINUTE:  # one datapoint per period: the minutes themselves
+            last = end // MINUTE
+            first = last - span
+            return (
+                [None] * max(0, -first) + series[max(0, first) : last] + [None] * max(0, last - len(series))
+            )
+        return [cls._period_sum(series, end - period * (span - i), period) for i in range(span)]
+
     @staticmethod
-    def _period_sum(series: list[float], start: int, period: int) -> float | None:
+    def _period_sum(series: list[float | None], start: int, period: int) -> float | None:
+        """The Sum of the period's datapoints; None (missing) when the period has none."""
         first, last = max(0, -(-start // MINUTE)), min(len(series), -(-(start + period) // MINUTE))
-        return sum(series[first:last]) if last > first else None
+        present = [value for value in series[first:last] if value is not None] if last > first else []
+        return sum(present) if present else None
 
     def _metric_sums(
         self, dimension: Dimension, period: int, start: datetime, end: datetime
     ) -> tuple[list[float], list[float]]:
         """GetMetricData as moto answers it: whole seconds, buckets of ``period`` from ``start``, only the
-        buckets with datapoints, throttle events aligned to them (``ddbflow_lambda.aws.metric_sums``)."""
+        buckets with datapoints; the handler keeps the periods with a consumed datapoint and aligns the
+        throttle events to them, 0 where none (``ddbflow_lambda.aws.metric_sums``)."""
         consumed, throttled = self._series(dimension)
         low = self._seconds(start.replace(microsecond=0))
         high = self._seconds(end.replace(microsecond=0))
         first, last = max(0, -(-low // MINUTE)), min(len(consumed), -(-high // MINUTE))
-        buckets: dict[int, list[float]] = {}
+        used: dict[int, float] = {}
+        refused: dict[int, float] = {}
         for i in range(first, last):
-            bucket = buckets.setdefault((i * MINUTE - low) // period, [0.0, 0.0])
-            bucket[0] += consumed[i]
-            bucket[1] += throttled[i]
-        ordered = [buckets[k] for k in sorted(buckets)]
-        return [b[0] for b in ordered], [b[1] for b in ordered]
+            bucket = (i * MINUTE - low) // period
+            if (units := consumed[i]) is not None:
+                used[bucket] = used.get(bucket, 0.0) + units
+            if (events := throttled[i]) is not None:
+                refused[bucket] = refused.get(bucket, 0.0) + events
+        ordered = sorted(used)
+        return [used[k] for k in ordered], [refused.get(k, 0.0) for k in ordered]
 
     @staticmethod
     def _alarm(definition: dict[str, Any], state: str = "INSUFFICIENT_DATA") -> _Alarm:

@@ -8,15 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .alarm import MetricAlarm
-from .policy import UPDATE_SECONDS, Counts, Minute
+from .policy import UPDATE_SECONDS, Counts, Minute, published
 from .table import SimTable
 
 MINUTE = timedelta(minutes=1)
-
-
-def published(units: float) -> float | None:
-    """DynamoDB publishes a consumed-capacity datapoint only for a minute that had requests."""
-    return units if units > 0 else None
 
 
 class TablePolicy:

@@ -34,6 +34,13 @@ def capacity_during(timeline: Sequence[tuple[datetime, float]], at: datetime) ->
     return total + level * ((end - since) / MINUTE)
 
 
+def published(units: float) -> float | None:
+    """The minute's datapoint as DynamoDB sends it: "DynamoDB only sends metrics to CloudWatch when they
+    have a non-zero value" (CloudWatch User Guide, DynamoDB metrics), so a minute without requests has no
+    consumed datapoint and a minute without throttled requests no throttle-events datapoint."""
+    return units if units > 0 else None
+
+
 @dataclass(frozen=True)
 class Minute:
     """One simulated minute, as the traffic model computed it."""

@@ -1,8 +1,10 @@
 """The fast evaluator (ddbflow/sim/fast.py) against the real replay (the state machines on the engine):
-on 3-day traces of different shapes, the same UpdateTable calls (same capacities, within a minute) and
-capacity-unit-hours within 1 %. Both call the same core functions, so a rule changed in the core moves
-both; a change to the machines' orchestration that the evaluator does not mirror fails here."""
+on 3-day traces of different shapes (one with outages, whose minutes publish no datapoint), the same
+UpdateTable calls (same capacities, within a minute) and capacity-unit-hours within 1 %. Both call the
+same core functions, so a rule changed in the core moves both; a change to the machines' orchestration
+that the evaluator does not mirror fails here."""
 
+import math
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,16 @@ def spikes() -> Trace:
     return scaled("spikes", values, 1000.0)
 
 
+def outages() -> Trace:
+    """A daily cycle between a tenth and the peak, cut by outages (minutes of zero traffic: no datapoints)
+    of 20 minutes to 3 hours, traffic returning at its level."""
+    minutes = round(DAYS * MINUTES_PER_DAY)
+    values = [0.55 - 0.45 * math.cos(2 * math.pi * m / MINUTES_PER_DAY) for m in range(minutes)]
+    for at, length in ((300, 20), (700, 45), (1500, 180), (2300, 16), (2900, 90), (3700, 30)):
+        values[at : at + length] = [0.0] * length
+    return scaled("outages", values, 1000.0)
+
+
 def steps() -> Trace:
     return step(1000.0, days=DAYS, seed=5)
 
@@ -72,8 +84,8 @@ def config(overrides: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("make", "overrides"),
-    [(nasa, {}), (worldcup, {}), (spikes, {}), (steps, OTHER)],
-    ids=["nasa", "worldcup98-dev", "spikes", "step-other-config"],
+    [(nasa, {}), (worldcup, {}), (spikes, {}), (outages, {}), (steps, OTHER), (outages, OTHER)],
+    ids=["nasa", "worldcup98-dev", "spikes", "outages", "step-other-config", "outages-other-config"],
 )
 def test_the_fast_evaluator_makes_the_real_replays_updates(make: Any, overrides: dict[str, Any]) -> None:
     trace = make()
