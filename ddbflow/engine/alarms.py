@@ -5,8 +5,8 @@ would put on the default event bus.
 The datapoints are the ones the engine published (as DynamoDB does on AWS), kept in a MetricStore, and
 any others put into moto's CloudWatch (the AWS CLI against `ddbflow serve`); the engine's reach moto in
 batches before any execution can read them with GetMetricData. Alarm definitions are read from moto once
-and again only after an alarm changed. So a simulated minute costs no CloudWatch round trip unless an
-alarm changes state."""
+and again only after an alarm was put or deleted, states straight from moto's model: a simulated minute
+costs no CloudWatch round trip unless a handler puts an alarm."""
 
 import bisect
 import json
@@ -18,7 +18,7 @@ from typing import Any
 
 from .alarm_rules import EXTRA_DATAPOINTS, evaluate_range
 from .clock import VirtualClock
-from .moto_hooks import set_alarm_state
+from .moto_hooks import alarm_states, set_alarm_state
 
 SeriesKey = tuple[str, str, tuple[tuple[str, str], ...]]  # namespace, metric name, sorted dimensions
 
@@ -88,7 +88,9 @@ class AlarmEvaluator:
         self._alarms = None
 
     def alarms(self) -> list[dict[str, Any]]:
-        """Every metric alarm as DescribeAlarms shows it; read again only after an alarm changed."""
+        """Every metric alarm as DescribeAlarms shows it: the definitions read again only after an alarm
+        was put or deleted, the state live from moto's model (so a state change, the evaluator's own or
+        a handler's SetAlarmState, costs no re-read)."""
         alarms, generation = self._alarms, self._generation
         if alarms is None:
             alarms = [
@@ -100,7 +102,12 @@ class AlarmEvaluator:
             ]
             if generation == self._generation:
                 self._alarms = alarms
-        return alarms
+        states = alarm_states(self.account, self.region)
+        return [
+            alarm | dict(zip(("StateValue", "StateReason"), states[alarm["AlarmName"]], strict=True))
+            for alarm in alarms
+            if alarm["AlarmName"] in states
+        ]
 
     def evaluate(self) -> list[dict[str, Any]]:
         """Evaluate every metric alarm once at the current engine time; return the state-change events."""

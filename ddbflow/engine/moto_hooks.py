@@ -139,8 +139,15 @@ def rule_targets(account: str, region: str, event: dict[str, Any]) -> list[str]:
 
 def set_alarm_state(account: str, region: str, name: str, state: str, reason: str, reason_data: str) -> None:
     """CloudWatch's own state change of an alarm it evaluated, in moto's model (not the account's
-    SetAlarmState call); the alarm patches announce it as they do every alarm change."""
+    SetAlarmState call)."""
     cloudwatch_backends[account][region].set_alarm_state(name, reason, reason_data, state)
+
+
+def alarm_states(account: str, region: str) -> dict[str, tuple[str, str]]:
+    """Each alarm's state and reason as moto's model holds them now, by name: what DescribeAlarms would
+    show of them, without the call (~8 ms) after every state change."""
+    alarms = cloudwatch_backends[account][region].alarms
+    return {name: (alarm.state_value, alarm.state_reason) for name, alarm in alarms.items()}
 
 
 def stream_records(account: str, region: str, table_name: str, start: int) -> list[dict[str, Any]]:
@@ -180,7 +187,7 @@ def patched_moto(
     metric_data_put: Callable[[str, list[dict[str, Any]]], None],
     usage: Usage | None = None,
 ) -> Iterator[None]:
-    """``alarms_changed`` is called whenever any CloudWatch alarm is created, changed or deleted;
+    """``alarms_changed`` is called whenever any CloudWatch alarm is put (created or changed) or deleted;
     ``execution_starting`` before any execution starts, whoever started it; ``metric_data_put`` with
     every PutMetricData's namespace and MetricData (as moto parsed them: strings) after moto stored it;
     ``usage`` collects the largest payload and the Distributed Map children (see quotas)."""
@@ -277,9 +284,10 @@ def _items_backup(table: Table, keys: list[dict[str, Any]]) -> Table:
 
 
 def _alarm_patches(alarms_changed: Callable[[], None]) -> list[tuple[Any, str, Any]]:
-    """Every alarm change is announced (the evaluator re-reads definitions only then), and alarm state
-    behaves as in CloudWatch: a new alarm starts INSUFFICIENT_DATA; "when you update an existing alarm,
-    its state is left unchanged". moto starts every put, new or not, at OK."""
+    """Every put or delete of an alarm is announced (the evaluator re-reads definitions only then and
+    reads states from the model), and alarm state behaves as in CloudWatch: a new alarm starts
+    INSUFFICIENT_DATA; "when you update an existing alarm, its state is left unchanged". moto starts every
+    put, new or not, at OK."""
     original_put: Callable[..., Any] = CloudWatchBackend.put_metric_alarm
     put_signature = inspect.signature(original_put)
 
@@ -306,10 +314,7 @@ def _alarm_patches(alarms_changed: Callable[[], None]) -> list[tuple[Any, str, A
 
     return [
         (CloudWatchBackend, "put_metric_alarm", notifying(put_metric_alarm)),
-        *[
-            (CloudWatchBackend, name, notifying(getattr(CloudWatchBackend, name)))
-            for name in ("delete_alarms", "set_alarm_state")
-        ],
+        (CloudWatchBackend, "delete_alarms", notifying(CloudWatchBackend.delete_alarms)),
     ]
 
 
