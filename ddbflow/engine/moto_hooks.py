@@ -520,9 +520,11 @@ def direct_transport(response_parser_factory: Any) -> Callable[..., Any]:
         ):
             return None
         # Checksummed and signed as the client would (most clients here are unsigned): moto's S3 takes an
-        # unsigned request for an anonymous one and refuses it an existing private key.
-        apply_request_checksum(params)
-        request = create_request_object(params)
+        # unsigned request for an anonymous one and refuses it an existing private key. On a copy: if moto
+        # does not answer, botocore's own path checksums the request it was given.
+        prepared = {**params, "headers": dict(params["headers"])}
+        apply_request_checksum(prepared)
+        request = create_request_object(prepared)
         request_signer.sign(model.name, request)
         answer = moto_models.botocore_stubber.process_request(request.prepare())
         if answer is None:
