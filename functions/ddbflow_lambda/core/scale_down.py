@@ -91,7 +91,7 @@ def plan_target(
     budget_note, allowed_at = "", None
     if wants_decrease:
         budget_note, at = _refusal(wants_decrease, policies, decreases_today, last_decrease, now)
-        held = wants_decrease if budget_note else []
+        held = wants_decrease
         if not budget_note:
             held, budget_note, at = _recent_raise(wants_decrease, policies, raised_at or {}, now)
         # RFC 3339 in UTC with Z, as a Wait state's TimestampPath takes it
