@@ -114,6 +114,7 @@ class Replay:
     capacities: list[float]  # read capacity in effect, minute by minute
     counts: Counts
     changes: list[tuple[datetime, int]]  # (UpdateTable time, new read capacity)
+    decisions: list[dict[str, Any]]  # the decision log (logged_decisions), oldest first
 
 
 def replay_minutes(
@@ -142,4 +143,5 @@ def replay_minutes(
         for table, at, parts in policy.engine.dynamodb_model.changes
         if table == TABLE.table
     ]
-    return Replay(capacities, policy.finish(), changes)
+    decisions = logged_decisions(policy.engine, TABLE.table)
+    return Replay(capacities, policy.finish(), changes, decisions)

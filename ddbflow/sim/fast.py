@@ -32,8 +32,8 @@ from ddbflow_lambda.core.budget import decrease_allowed
 from ddbflow_lambda.core.capacity import Plan, demand_window, measure_demand, plan_alongside, plan_increase
 from ddbflow_lambda.core.config import Policy, resolve_policy, validate_config
 from ddbflow_lambda.core.cooldown import cooldown_state
-from ddbflow_lambda.core.decision import budget_retry_at
-from ddbflow_lambda.core.scale_down import plan_dimension, plan_target
+from ddbflow_lambda.core.decision import check_again_at
+from ddbflow_lambda.core.scale_down import Fading, look_back_demand, plan_dimension, plan_target
 from ddbflow_lambda.core.target import (
     CONSUMED_METRIC,
     DIMENSIONS,
@@ -298,12 +298,12 @@ class FastDdbflow:
         present = [value for value in series[first:last] if value is not None] if last > first else []
         return sum(present) if present else None
 
-    def _metric_sums(
+    def _metric_buckets(
         self, dimension: Dimension, period: int, start: datetime, end: datetime
-    ) -> tuple[list[float], list[float]]:
+    ) -> dict[int, tuple[float, float]]:
         """GetMetricData as moto answers it: whole seconds, buckets of ``period`` from ``start``, only the
-        buckets with datapoints; the handler keeps the periods with a consumed datapoint and aligns the
-        throttle events to them, 0 where none (``ddbflow_lambda.aws.metric_sums``)."""
+        buckets with datapoints; the handler keeps the buckets with a consumed datapoint and aligns the
+        throttle events to them, 0 where none (``ddbflow_lambda.aws.metric_periods``). By bucket index."""
         consumed, throttled = self._series(dimension)
         low = self._seconds(start.replace(microsecond=0))
         high = self._seconds(end.replace(microsecond=0))
@@ -316,8 +316,14 @@ class FastDdbflow:
                 used[bucket] = used.get(bucket, 0.0) + units
             if (events := throttled[i]) is not None:
                 refused[bucket] = refused.get(bucket, 0.0) + events
-        ordered = sorted(used)
-        return [used[k] for k in ordered], [refused.get(k, 0.0) for k in ordered]
+        return {k: (used[k], refused.get(k, 0.0)) for k in sorted(used)}
+
+    def _metric_sums(
+        self, dimension: Dimension, period: int, start: datetime, end: datetime
+    ) -> tuple[list[float], list[float]]:
+        """``ddbflow_lambda.aws.metric_sums``: the buckets' Sums, aligned, oldest first."""
+        buckets = self._metric_buckets(dimension, period, start, end).values()
+        return [consumed for consumed, _ in buckets], [throttled for _, throttled in buckets]
 
     @staticmethod
     def _alarm(definition: dict[str, Any], state: str = "INSUFFICIENT_DATA") -> _Alarm:
@@ -459,7 +465,7 @@ class FastDdbflow:
     def _scale_down(self, cause: str | None = None) -> Execution:
         """The scale-down child of one target: started by the schedule, or by a low alarm (``cause``),
         whose check a spent budget refused waits for the next decrease allowed and checks again."""
-        waited = False
+        waited = settled = False
         while True:
             owner = f"down-{next(self._ids)}"
             seconds = self.policies["read"].update_deadline_seconds + LEASE_EXTRA_SECONDS
@@ -467,14 +473,16 @@ class FastDdbflow:
                 self.decisions.append((self.now, "scale-down", "skipped: another execution holds the lease"))
                 return
             table = self._describe()
+            demand = {d: self._read_demand(d, p) for d, p in self.policies.items()}
             plans = {
-                d: plan_dimension(d, int(table[d]), self._peak(d, p), p, self.low_checks.get(d, 0), self.now)
+                d: plan_dimension(d, int(table[d]), demand[d][0], p, self.low_checks.get(d, 0), self.now)
                 for d, p in self.policies.items()
             }
             last = datetime.fromisoformat(table["last_decrease"]) if table["last_decrease"] else None
             plan = plan_target(
                 TABLE.label, plans, self.policies, int(table["decreases_today"]), last, self.now, cause,
                 {d: datetime.fromisoformat(at) for d, at in self.increased_at.items()},
+                None if settled else {d: fading for d, (_, fading) in demand.items()},
             )  # fmt: skip
             self.low_checks = dict(plan["low_checks"])
             if plan["action"] in ("decrease", "increase") and (
@@ -483,19 +491,18 @@ class FastDdbflow:
                 for alarm in plan["alarms"]:
                     self._rearm(alarm["dimension"], int(alarm["capacity"]), self.policies[alarm["dimension"]])
             self._record(owner, "scale-down", plan["summary"])
-            state = {"plan": plan, "cause": cause, "budget_waited": waited}
-            retry_at = budget_retry_at(state, plan["outcome"])  # Wait For Budget?
+            state = {"plan": plan, "cause": cause, "budget_waited": waited, "settled": settled}
+            retry_at, settles = check_again_at(state, plan["outcome"])  # Wait For Budget?
             if retry_at is None:
                 return
-            waited = True
+            settled, waited = settled or settles, waited or not settles
             yield datetime.fromisoformat(retry_at)
 
-    def _peak(self, dimension: Dimension, policy: Policy) -> float:
-        """Read Demand: peak per-second demand over the look-back window, rounded as the handler does."""
+    def _read_demand(self, dimension: Dimension, policy: Policy) -> tuple[float, Fading]:
+        """Read Demand: the look-back's peak per-second demand, rounded as the handler does, and how it
+        fades (``core.scale_down.look_back_demand``)."""
         start = self.now - timedelta(minutes=policy.look_back_minutes)
-        consumed, throttled = self._metric_sums(dimension, READ_DEMAND_PERIOD, start, self.now)
-        demand = measure_demand(consumed, throttled, READ_DEMAND_PERIOD, policy.throttled_request_units)
-        return round(demand.per_second, 3)
+        return look_back_demand(self._metric_buckets(dimension, READ_DEMAND_PERIOD, start, self.now), policy)
 
     def _record(self, owner: str, machine: str, summary: str) -> None:
         self.decisions.append((self.now, machine, summary))

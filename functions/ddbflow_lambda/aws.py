@@ -76,6 +76,15 @@ def metric_sums(
     target: Target, dimension: Dimension, period: int, start: datetime, end: datetime
 ) -> tuple[list[float], list[float]]:
     """Per-period Sums of consumed capacity and throttle events, aligned, oldest first (GetMetricData)."""
+    sums = metric_periods(target, dimension, period, start, end).values()
+    return [consumed for consumed, _ in sums], [throttled for _, throttled in sums]
+
+
+def metric_periods(
+    target: Target, dimension: Dimension, period: int, start: datetime, end: datetime
+) -> dict[datetime, tuple[float, float]]:
+    """By period, oldest first: the Sums of consumed capacity and of throttle events (0 where none) of
+    each period with a consumed datapoint (GetMetricData)."""
     metrics = {"consumed": CONSUMED_METRIC[dimension], "throttled": THROTTLE_METRIC[dimension]}
     queries = [target.metric_query(query_id, name, period) for query_id, name in metrics.items()]
     sums: dict[str, dict[datetime, float]] = {query_id: {} for query_id in metrics}
@@ -88,8 +97,7 @@ def metric_sums(
         for page in pages:
             for result in page["MetricDataResults"]:
                 sums[result["Id"]].update(zip(result["Timestamps"], result["Values"], strict=True))
-    periods = sorted(sums["consumed"])
-    return [sums["consumed"][t] for t in periods], [sums["throttled"].get(t, 0.0) for t in periods]
+    return {at: (sums["consumed"][at], sums["throttled"].get(at, 0.0)) for at in sorted(sums["consumed"])}
 
 
 def load_config() -> dict[str, Any]:

@@ -113,21 +113,35 @@ def decide_scale_down(state: dict[str, Any]) -> dict[str, Any]:
     if (state.get("update") or {}).get("dry_run"):
         outcome = "dry-run"
     saved = plan.get("saves_unit_hours", 0) if outcome == "decreased" else 0
-    summary, retry_at = plan["summary"], budget_retry_at(state, outcome)
-    if retry_at:
+    summary, (retry_at, settles) = plan["summary"], check_again_at(state, outcome)
+    if settles and retry_at:
+        summary += f"; waits until {retry_at[11:16]} UTC for the peak to leave the look-back, then decides"
+    elif retry_at:
         summary += f"; waits for the budget until {retry_at[11:16]} UTC, then checks again"
-    return result | {"outcome": outcome, "summary": summary, "saves_unit_hours": saved, "retry_at": retry_at}
+    return result | {
+        "outcome": outcome,
+        "summary": summary,
+        "saves_unit_hours": saved,
+        "retry_at": retry_at,  # Wait For Budget? routes on these two
+        "settles": settles,
+    }
 
 
-def budget_retry_at(state: dict[str, Any], outcome: str) -> str | None:
-    """When a check a low alarm asked for, skipped because the day's decreases are spent for now (or
-    the look-back still holds minutes from before the last raise), waits for the next decrease allowed
-    and checks again (once): the alarm stays in ALARM and would not ask again, while the schedule's check
-    may be up to an hour away."""
+def check_again_at(state: dict[str, Any], outcome: str) -> tuple[str | None, bool]:
+    """When a skipped check waits and checks again, and whether it waits for a fading peak to leave the
+    look-back (``plan_target``'s ``settling``: once, whatever started the check; the check after it
+    decides without waiting again). Otherwise a check a low alarm asked for, skipped because the day's
+    decreases are spent for now (or the look-back still holds minutes from before the last raise), waits
+    for the next decrease allowed and checks again (once): the alarm stays in ALARM and would not ask
+    again, while the schedule's check may be up to an hour away."""
     plan = state.get("plan") or {}
-    if outcome != "skipped" or not state.get("cause") or state.get("budget_waited"):
-        return None
-    return plan.get("decrease_allowed_at")
+    if outcome != "skipped":
+        return None, False
+    if plan.get("settling") and not state.get("settled"):
+        return plan["decrease_allowed_at"], True
+    if not state.get("cause") or state.get("budget_waited"):
+        return None, False
+    return plan.get("decrease_allowed_at"), False
 
 
 def decide_cache(state: dict[str, Any]) -> dict[str, Any]:

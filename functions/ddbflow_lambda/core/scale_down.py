@@ -7,10 +7,19 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .budget import decrease_allowed, decreases_left_today, next_decrease_at, next_utc_midnight
+from .budget import (
+    FREE_DECREASES,
+    SPACING,
+    decrease_allowed,
+    decreases_left_today,
+    next_decrease_at,
+    next_utc_midnight,
+)
+from .capacity import measure_demand
 from .config import Policy
 from .target import DIMENSIONS, UNIT_LABEL, Dimension
 
+MINUTE = 60  # seconds: the look-back is read in DynamoDB's one-minute Sums
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -74,6 +83,97 @@ def plan_dimension(
     return DimensionPlan(dimension, current, wanted, "decrease", f"{demand}{floor_note}", low_checks)
 
 
+Fading = list[tuple[int, float]]  # (minutes from now, the look-back's peak from then on), soonest first
+
+
+def minute_demands(
+    periods: dict[int, tuple[float, float]], minutes: int, units_per_throttle: float
+) -> list[float]:
+    """Per-second demand of each minute of the look-back, oldest first, from its one-minute Sums of
+    consumed units and throttle events by minute index (a minute without a datapoint had no requests)."""
+    demands = [0.0] * minutes
+    for index, (consumed, throttled) in periods.items():
+        if 0 <= index < minutes:
+            demands[index] = (consumed + throttled * units_per_throttle) / MINUTE
+    return demands
+
+
+def look_back_demand(periods: dict[int, tuple[float, float]], policy: Policy) -> tuple[float, Fading]:
+    """Read Demand's answer for one dimension: the look-back's peak per-second demand (consumed +
+    throttled, as ``capacity.measure_demand`` measures it) and how it fades (``fading_peaks``), from the
+    one-minute Sums of consumed units and throttle events by minute index from the look-back's start."""
+    sums = list(periods.values())
+    demand = measure_demand(
+        [consumed for consumed, _ in sums],
+        [throttled for _, throttled in sums],
+        MINUTE,
+        policy.throttled_request_units,
+    )
+    demands = minute_demands(periods, policy.look_back_minutes, policy.throttled_request_units)
+    return round(demand.per_second, 3), fading_peaks(demands)
+
+
+def fading_peaks(demands: list[float]) -> Fading:
+    """When the look-back's peak falls as its oldest minutes leave it (minute i, oldest first, leaves
+    after i + 1 minutes), if the minutes to come are no higher than the latest: it never falls below
+    the latest minute."""
+    after = [0.0] * (len(demands) + 1)  # after[i]: the peak of demands[i:]
+    for i in range(len(demands) - 1, -1, -1):
+        after[i] = max(after[i + 1], demands[i])
+    return [(i, round(after[i], 3)) for i in range(1, len(demands)) if after[i] < after[i - 1]]
+
+
+def _settle(
+    dimensions: dict[Dimension, DimensionPlan],
+    policies: dict[Dimension, Policy],
+    fading: dict[Dimension, Fading],
+    decreases_today: int,
+    now: datetime,
+) -> tuple[int, str]:
+    """Minutes to wait before this decrease (0: decrease now), and why. A decrease that leaves the next
+    one an hour away holds its capacity for that hour, so one sized to a look-back whose peak is about
+    to leave it (a spike that has passed) waits those minutes when the lower capacity it then reaches
+    saves more over the hour than the minutes of waiting cost."""
+    if decreases_today + 1 < FREE_DECREASES:
+        return 0, ""  # a decrease now leaves another for later
+    horizon = min(SPACING, next_utc_midnight(now) - now).total_seconds() / 60
+    current = sum(p.current for p in dimensions.values())
+    now_total = sum(p.new for p in dimensions.values())
+
+    def total_after(wait: int) -> int:
+        return sum(
+            _decrease_after(plan, fading.get(d, []), wait, policies[d], now) for d, plan in dimensions.items()
+        )
+
+    # as a decrease must save min_decrease_fraction to be worth one, waiting must add as much to it
+    fraction = min(
+        policies[p.dimension].min_decrease_fraction for p in dimensions.values() if p.kind == "decrease"
+    )
+    worth = fraction * current
+    best, best_gain, best_total = 0, 0.0, now_total
+    for wait in sorted({m for steps in fading.values() for m, _ in steps if m < horizon}):
+        total = total_after(wait)
+        gain = horizon * (now_total - total) - wait * (current - total)  # unit-minutes
+        if gain > best_gain and now_total - total >= worth:
+            best, best_gain, best_total = wait, gain, total
+    if not best:
+        return 0, ""
+    return best, (
+        f"the look-back's peak leaves it within {best} min: decreasing then to {best_total:,} units in all "
+        f"instead of {now_total:,} now saves {best_gain / 60:,.0f} unit-hours before the next decrease is "
+        "allowed"
+    )
+
+
+def _decrease_after(plan: DimensionPlan, fading: Fading, wait: int, policy: Policy, now: datetime) -> int:
+    """The capacity a decreasing dimension would get ``wait`` minutes from now, its look-back peak faded."""
+    peak = next((later for minutes, later in reversed(fading) if minutes <= wait), None)
+    if plan.kind != "decrease" or peak is None:
+        return plan.new
+    later = plan_dimension(plan.dimension, plan.current, peak, policy, plan.low_checks, now)
+    return later.new if later.kind == "decrease" else plan.new
+
+
 def plan_target(
     label: str,
     dimensions: dict[Dimension, DimensionPlan],
@@ -83,17 +183,23 @@ def plan_target(
     now: datetime,
     cause: str | None = None,
     raised_at: dict[Dimension, datetime] | None = None,
+    fading: dict[Dimension, Fading] | None = None,
 ) -> dict[str, Any]:
     """Combine the read and write plans into one decision about one table or GSI; ``cause``: the alarm
     that asked for this check, if one did (the sentence names it); ``raised_at``: when scale-up last
-    raised each dimension (its cooldown stamp)."""
+    raised each dimension (its cooldown stamp); ``fading``: how each look-back's peak falls in the
+    minutes to come (``fading_peaks``; None: decide now, as a check that already waited for it does)."""
     wants_decrease = [p for p in dimensions.values() if p.kind == "decrease"]
-    budget_note, allowed_at = "", None
+    budget_note, allowed_at, settling = "", None, False
     if wants_decrease:
         budget_note, at = _refusal(wants_decrease, policies, decreases_today, last_decrease, now)
         held = wants_decrease
         if not budget_note:
             held, budget_note, at = _recent_raise(wants_decrease, policies, raised_at or {}, now)
+        if not budget_note and fading:
+            wait, budget_note = _settle(dimensions, policies, fading, decreases_today, now)
+            if wait:
+                held, at, settling = wants_decrease, now + timedelta(minutes=wait), True
         # RFC 3339 in UTC with Z, as a Wait state's TimestampPath takes it
         allowed_at = (
             f"{at.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z" if at and at < next_utc_midnight(now) else None
@@ -124,8 +230,10 @@ def plan_target(
         ],
         "low_checks": {d: p.low_checks for d, p in dimensions.items()},
         "saves_unit_hours": saved_unit_hours,
-        # when the spent budget allows the next decrease today (None: not refused for that, or not today)
+        # when the spent budget allows the next decrease today, or when a fading peak has left the
+        # look-back (``settling``); None: not refused for that, or not today
         "decrease_allowed_at": allowed_at,
+        "settling": settling,
         "summary": f"{label} {outcome}: " + "; ".join(parts),
     }
 

@@ -34,9 +34,11 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         for dimension, policy in policies.items()
     }  # fmt: skip
     last_decrease = parse_time(table["last_decrease"]) if table.get("last_decrease") else None
+    # a check that already waited for a fading peak decides now (Wait For Budget? waits once)
+    fading = None if event.get("settled") else event["demand"].get("fading")
     plan = plan_target(
         target.label, plans, policies, int(table["decreases_today"]), last_decrease, now, event.get("cause"),
-        raised_at,
+        raised_at, fading,
     )  # fmt: skip
     with named_aws_errors():
         control_table().put_item(Item=key | plan["low_checks"])
