@@ -16,21 +16,22 @@ def simulate(demand: list[float], capacity: int) -> Replay:
 
 
 def test_a_fourfold_step_is_served_within_three_minutes() -> None:
-    run = simulate([100.0] * 10 + [400.0] * 20, capacity=150)
-    # 400/s against 150 refuses requests at once: the throttle alarm is in ALARM at the end of minute 10,
+    # 120/s on 150 (80 %: not low enough for a decrease that saves 10 %), then 480/s
+    run = simulate([120.0] * 10 + [480.0] * 20, capacity=150)
+    # 480/s against 150 refuses requests at once: the throttle alarm is in ALARM at the end of minute 10,
     # the update at the start of minute 11 makes the table ACTIVE 30 s later, so minute 11 runs half on
-    # each (pro rata, as for every policy) and minute 12 on the new capacity: demand rose from 100 to
-    # 150 + 250 throttled in the alarm's last period, so it is sized one period of that rise ahead
-    # (rise_lead_periods 1): ⌈(400 + 300) / 0.9⌉ = ⌈777.8⌉ = 778.
-    assert run.capacities[11] == (150 + 778) / 2
-    assert run.capacities[12] == 778
+    # each (pro rata, as for every policy) and minute 12 on the new capacity: demand rose from 120 to
+    # 150 + 330 throttled in the alarm's last period, so it is sized one period of that rise ahead
+    # (rise_lead_periods 1): ⌈(480 + 360) / 0.9⌉ = ⌈933.3⌉ = 934.
+    assert run.capacities[11] == (150 + 934) / 2
+    assert run.capacities[12] == 934
     assert all(MIN <= c <= MAX for c in run.capacities)
     assert run.counts.update_calls == len(run.changes) >= 1
     # A step is not a ramp: the lead overshoots it, and one decrease gives it back once the look-back
-    # holds only minutes since the raise (15 minutes after its cooldown stamp, which Record Decision
-    # wrote once the table was ACTIVE): ⌈400 / 0.9 × 1.05⌉ = 467.
+    # holds only minutes since the raise (10 minutes after its cooldown stamp, which Record Decision
+    # wrote once the table was ACTIVE): ⌈480 / 0.9 × 1.05⌉ = 560.
     assert run.counts.decreases == 1
-    assert run.changes[-1] == (START + timedelta(minutes=26, seconds=30), 467)
+    assert run.changes[-1] == (START + timedelta(minutes=21, seconds=30), 560)
 
 
 def test_a_drop_is_decreased_once_the_low_alarm_sees_a_low_look_back_within_the_budget() -> None:

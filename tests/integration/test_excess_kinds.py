@@ -17,13 +17,14 @@ def simulate(demand: list[float], capacity: int) -> list[tuple[datetime, int]]:
 
 
 def test_a_short_absorbed_burst_does_not_raise_capacity() -> None:
-    # 100 units provisioned, 60/s, then a minute at 95/s twice (above the 80 % target, nothing refused)
-    assert simulate([60.0] * 10 + [95.0, 60.0, 95.0] + [60.0] * 10, 100) == []
+    # 100 units provisioned, 80/s (too busy for a decrease that saves 10 %), then a minute at 95/s twice
+    # (above the 90 % target, nothing refused)
+    assert simulate([80.0] * 10 + [95.0, 80.0, 95.0] + [80.0] * 10, 100) == []
 
 
 def test_a_sustained_throttled_excess_raises_capacity_at_once() -> None:
     # the same table, then 150/s for good: 50/s refused from the first minute
-    changes = simulate([60.0] * 10 + [150.0] * 10, 100)
+    changes = simulate([80.0] * 10 + [150.0] * 10, 100)
     assert changes, "no increase"
     first_at, first_to = changes[0]
     # the throttle alarm fires at the end of the first refused minute (09:11): no five-minute wait

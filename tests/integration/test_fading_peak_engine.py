@@ -26,16 +26,16 @@ def test_a_passing_spike_is_waited_out_once_the_free_decreases_are_spent() -> No
     # THEN the first spike, with free decreases left, costs two decreases (to the look-back's peak, then
     # to the base); the second, with 3 spent, is waited out and costs one, straight to the base
     assert replay.changes == [
-        (at(15), base),  # 15 low minutes: the low alarm
+        (at(10), base),  # 10 low minutes: the low alarm
         (at(31), 1667),  # the throttle alarm on the first spike
-        (at(46) + timedelta(seconds=30), 934),
-        (at(48), base),
+        (at(41) + timedelta(seconds=30), 934),  # once the look-back holds only minutes since the raise
+        (at(43), base),
         (at(74), 1667),  # the second spike
-        (at(90) + timedelta(seconds=30), base),
+        (at(85) + timedelta(seconds=30), base),
     ]
     summaries = [d["summary"] for d in replay.decisions]
     waited = next(s for s in summaries if "leaves it within" in s)
     assert "the look-back's peak leaves it within 1 min: decreasing then to 122 units in all" in waited
-    assert waited.endswith("waits until 01:30 UTC for the peak to leave the look-back, then decides")
+    assert waited.endswith("waits until 01:25 UTC for the peak to leave the look-back, then decides")
     after = summaries[summaries.index(waited) + 1]
-    assert after.startswith(f"simulated decreased: RCU 1667 → {base} (peak 100.0/s in 15 min)")
+    assert after.startswith(f"simulated decreased: RCU 1667 → {base} (peak 100.0/s in 10 min)")

@@ -106,7 +106,7 @@ def test_read_down_and_write_up_in_one_update_is_rebalanced_not_decreased() -> N
     # THEN the update lowers read (it spends a decrease) and raises write, and says both
     assert (plan["action"], plan["outcome"]) == ("decrease", "rebalanced")
     assert plan["throughput"] == {"read": 5, "write": 500}
-    assert plan["summary"].startswith("orders rebalanced: RCU 100 → 5 (peak 1.0/s in 15 min); WCU 146 → 500")
+    assert plan["summary"].startswith("orders rebalanced: RCU 100 → 5 (peak 1.0/s in 10 min); WCU 146 → 500")
     assert (
         "RCU down, WCU up in one update (net +259 units); it uses a decrease: 18 decreases left"
         in (plan["summary"])

@@ -140,11 +140,6 @@ def _settle(
     current = sum(p.current for p in dimensions.values())
     now_total = sum(p.new for p in dimensions.values())
 
-    def total_after(wait: int) -> int:
-        return sum(
-            _decrease_after(plan, fading.get(d, []), wait, policies[d], now) for d, plan in dimensions.items()
-        )
-
     # as a decrease must save min_decrease_fraction to be worth one, waiting must add as much to it
     fraction = min(
         policies[p.dimension].min_decrease_fraction for p in dimensions.values() if p.kind == "decrease"
@@ -152,7 +147,9 @@ def _settle(
     worth = fraction * current
     best, best_gain, best_total = 0, 0.0, now_total
     for wait in sorted({m for steps in fading.values() for m, _ in steps if m < horizon}):
-        total = total_after(wait)
+        total = sum(
+            _decrease_after(p, fading.get(d, []), wait, policies[d], now) for d, p in dimensions.items()
+        )
         gain = horizon * (now_total - total) - wait * (current - total)  # unit-minutes
         if gain > best_gain and now_total - total >= worth:
             best, best_gain, best_total = wait, gain, total
