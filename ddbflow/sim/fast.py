@@ -47,6 +47,7 @@ from .policy import UPDATE_SECONDS, Counts, Minute, capacity_during, published
 
 MINUTE = 60
 ONE_MINUTE = timedelta(minutes=1)
+ONE_DAY = timedelta(days=1)  # handlers/read_demand.py: a look-back without requests reads yesterday's
 WAIT_FOR_TABLE = 10  # statemachines/*.asl.json "Wait For Table"
 LEASE_EXTRA_SECONDS = 300  # "Take Lease" seconds: deadline (+ cooldown for scale-up) + 300
 READ_DEMAND_PERIOD = 60  # handlers/read_demand.py: DynamoDB's one-minute Sums
@@ -475,14 +476,16 @@ class FastDdbflow:
             table = self._describe()
             demand = {d: self._read_demand(d, p) for d, p in self.policies.items()}
             plans = {
-                d: plan_dimension(d, int(table[d]), demand[d][0], p, self.low_checks.get(d, 0), self.now)
+                d: plan_dimension(
+                    d, int(table[d]), demand[d][0], p, self.low_checks.get(d, 0), self.now, demand[d][2]
+                )
                 for d, p in self.policies.items()
             }
             last = datetime.fromisoformat(table["last_decrease"]) if table["last_decrease"] else None
             plan = plan_target(
                 TABLE.label, plans, self.policies, int(table["decreases_today"]), last, self.now, cause,
                 {d: datetime.fromisoformat(at) for d, at in self.increased_at.items()},
-                None if settled else {d: fading for d, (_, fading) in demand.items()},
+                None if settled else {d: fading for d, (_, fading, _) in demand.items()},
             )  # fmt: skip
             self.low_checks = dict(plan["low_checks"])
             if plan["action"] in ("decrease", "increase") and (
@@ -498,11 +501,21 @@ class FastDdbflow:
             settled, waited = settled or settles, waited or not settles
             yield datetime.fromisoformat(retry_at)
 
-    def _read_demand(self, dimension: Dimension, policy: Policy) -> tuple[float, Fading]:
-        """Read Demand: the look-back's peak per-second demand, rounded as the handler does, and how it
-        fades (``core.scale_down.look_back_demand``)."""
+    def _read_demand(self, dimension: Dimension, policy: Policy) -> tuple[float, Fading, float]:
+        """Read Demand: the look-back's peak per-second demand, rounded as the handler does, how it fades
+        (``core.scale_down.look_back_demand``) and, when it had no requests, the same minutes' peak
+        yesterday (else 0)."""
         start = self.now - timedelta(minutes=policy.look_back_minutes)
-        return look_back_demand(self._metric_buckets(dimension, READ_DEMAND_PERIOD, start, self.now), policy)
+        peak, fading = self._look_back(dimension, policy, start, self.now)
+        yesterday = (
+            self._look_back(dimension, policy, start - ONE_DAY, self.now - ONE_DAY)[0] if peak == 0 else 0.0
+        )
+        return peak, fading, yesterday
+
+    def _look_back(
+        self, dimension: Dimension, policy: Policy, start: datetime, end: datetime
+    ) -> tuple[float, Fading]:
+        return look_back_demand(self._metric_buckets(dimension, READ_DEMAND_PERIOD, start, end), policy)
 
     def _record(self, owner: str, machine: str, summary: str) -> None:
         self.decisions.append((self.now, machine, summary))

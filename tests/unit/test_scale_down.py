@@ -142,3 +142,19 @@ def test_a_check_an_alarm_asked_for_names_it() -> None:
                        MONDAY_0830, "low alarm ddbflow-t::read-low")  # fmt: skip
     assert plan["summary"].endswith("; checked on low alarm ddbflow-t::read-low")
     assert "checked on" not in target_plan(read, write)["summary"]
+
+
+def test_a_silent_look_back_is_sized_by_the_same_minutes_yesterday() -> None:
+    # no requests now, 14/s in the same minutes yesterday: an outage, kept for its return at ⌈14 / 0.7 ×
+    # 1.1⌉ = 22; a table that was idle yesterday too goes to min_capacity
+    outage = plan_dimension("read", 100, 0.0, POLICY, 0, MONDAY_0830, yesterday=14.0)
+    assert (outage.kind, outage.new) == ("decrease", 22)
+    assert outage.reason == (
+        "no requests in 10 min, peak 14.0/s in the same minutes yesterday: an outage, its traffic expected back"
+    )
+    kept = plan_dimension("read", 22, 0.0, POLICY, 0, MONDAY_0830, yesterday=14.0)
+    assert (kept.kind, kept.new) == ("keep", 22)
+    idle = plan_dimension("read", 100, 0.0, POLICY, 0, MONDAY_0830, yesterday=0.0)
+    assert (idle.kind, idle.new) == ("decrease", 5)
+    # traffic now is sized by itself, whatever yesterday held
+    assert plan_dimension("read", 100, 1.0, POLICY, 0, MONDAY_0830, yesterday=50.0).new == 5

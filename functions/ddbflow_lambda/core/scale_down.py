@@ -56,15 +56,30 @@ class DimensionPlan:
 
 
 def plan_dimension(
-    dimension: Dimension, current: int, peak_demand: float, policy: Policy, low_checks: int, now: datetime
+    dimension: Dimension,
+    current: int,
+    peak_demand: float,
+    policy: Policy,
+    low_checks: int,
+    now: datetime,
+    yesterday: float = 0.0,
 ) -> DimensionPlan:
+    """``yesterday``: the peak of the same minutes a day earlier, which sizes a look-back without requests:
+    traffic that stopped where it ran the day before is an outage, and comes back at its level (a
+    decrease to min_capacity would throttle its return), while a table idle then too is idle."""
     floor, window = effective_min(policy, now)
     if current < floor:
         why = f"window {window!r} requires ≥ {floor}" if window else f"below min_capacity {floor}"
         return DimensionPlan(dimension, current, floor, "increase", why, 0)
+    demand = f"peak {peak_demand:.1f}/s in {policy.look_back_minutes} min"
+    if peak_demand == 0 and yesterday > 0:
+        peak_demand = yesterday
+        demand = (
+            f"no requests in {policy.look_back_minutes} min, peak {yesterday:.1f}/s in the same minutes "
+            "yesterday: an outage, its traffic expected back"
+        )
     needed = math.ceil(round(peak_demand / policy.target_utilization * (1 + policy.decrease_headroom), 6))
     wanted = min(policy.max_capacity, max(floor, needed))
-    demand = f"peak {peak_demand:.1f}/s in {policy.look_back_minutes} min"
     if current > policy.max_capacity:
         return DimensionPlan(
             dimension, current, wanted, "decrease", f"above max_capacity {policy.max_capacity}", 0

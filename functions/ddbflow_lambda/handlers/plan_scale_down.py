@@ -26,10 +26,11 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             for dimension in policies
         }
     raised_at = {d: parse_time(item["increased_at"]) for d, item in stamps.items() if item}
+    yesterday = event["demand"].get("yesterday", {})
     plans = {
         dimension: plan_dimension(
             dimension, int(table[dimension]), float(event["demand"][dimension]), policy,
-            int(counters.get(dimension, 0)), now,
+            int(counters.get(dimension, 0)), now, float(yesterday.get(dimension, 0.0)),
         )
         for dimension, policy in policies.items()
     }  # fmt: skip

@@ -1,29 +1,39 @@
 """Read Demand: peak per-second demand (consumed + throttled) of a table or GSI, read and write, over
 the look-back window, and how each peak fades as the look-back's oldest minutes leave it (``fading``:
-[minutes from now, peak from then on] pairs, for Plan Scale-Down's wait for a passing spike)."""
+[minutes from now, peak from then on] pairs, for Plan Scale-Down's wait for a passing spike); for a
+look-back without requests, the peak of the same minutes yesterday (``yesterday``: an outage or idle?)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..aws import metric_periods, parse_time
-from ..core.scale_down import MINUTE, dimension_policies, look_back_demand
-from ..core.target import Target
+from ..core.config import Policy
+from ..core.scale_down import MINUTE, Fading, dimension_policies, look_back_demand
+from ..core.target import Dimension, Target
 from ..observability import logger
+
+DAY = timedelta(days=1)
 
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     target, end = Target.from_dict(event["target"]), parse_time(event["now"])
-    demand: dict[str, Any] = {"fading": {}}
+    demand: dict[str, Any] = {"fading": {}, "yesterday": {}}
     for dimension, policy in dimension_policies(event["policies"]).items():
         start = end - timedelta(minutes=policy.look_back_minutes)
-        periods = metric_periods(target, dimension, MINUTE, start, end)
-        # GetMetricData's periods count from the start in whole seconds; the oldest is minute 0
-        first = start.replace(microsecond=0)
-        by_minute = {
-            max(0, int((at - first).total_seconds()) // MINUTE): sums for at, sums in periods.items()
-        }
-        demand[dimension], demand["fading"][dimension] = look_back_demand(by_minute, policy)
+        demand[dimension], demand["fading"][dimension] = _look_back(target, dimension, policy, start, end)
+        if demand[dimension] == 0:  # no requests: was there traffic in the same minutes yesterday?
+            demand["yesterday"][dimension], _ = _look_back(target, dimension, policy, start - DAY, end - DAY)
     return demand
+
+
+def _look_back(
+    target: Target, dimension: Dimension, policy: Policy, start: datetime, end: datetime
+) -> tuple[float, Fading]:
+    periods = metric_periods(target, dimension, MINUTE, start, end)
+    # GetMetricData's periods count from the start in whole seconds; the oldest is minute 0
+    first = start.replace(microsecond=0)
+    by_minute = {max(0, int((at - first).total_seconds()) // MINUTE): sums for at, sums in periods.items()}
+    return look_back_demand(by_minute, policy)
