@@ -28,7 +28,7 @@ def test_an_outage_keeps_its_capacity_and_an_idle_table_goes_to_min() -> None:
     assert all(c == 112 for c in replay.capacities[1500:])
     summaries = [d["summary"] for d in replay.decisions]
     assert any(
-        "no requests in 10 min, peak 100.0/s in the same minutes yesterday: an outage, its traffic expected back"
-        in s
+        "no requests in 10 min, peak 100.0/s in the same minutes yesterday: an outage, its traffic "
+        "expected back" in s
         for s in summaries
     )

@@ -150,7 +150,8 @@ def test_a_silent_look_back_is_sized_by_the_same_minutes_yesterday() -> None:
     outage = plan_dimension("read", 100, 0.0, POLICY, 0, MONDAY_0830, yesterday=14.0)
     assert (outage.kind, outage.new) == ("decrease", 22)
     assert outage.reason == (
-        "no requests in 10 min, peak 14.0/s in the same minutes yesterday: an outage, its traffic expected back"
+        "no requests in 10 min, peak 14.0/s in the same minutes yesterday: an outage, its traffic "
+        "expected back"
     )
     kept = plan_dimension("read", 22, 0.0, POLICY, 0, MONDAY_0830, yesterday=14.0)
     assert (kept.kind, kept.new) == ("keep", 22)
