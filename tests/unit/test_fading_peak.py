@@ -84,3 +84,11 @@ def test_the_wait_is_taken_once_whatever_started_the_check() -> None:
     )
     again = decide_scale_down(state | {"settled": True})
     assert (again["retry_at"], again["settles"]) == (None, False)
+
+
+def test_every_scale_down_outcome_carries_what_wait_for_budget_routes_on() -> None:
+    # a Choice rule whose Variable is missing fails the execution on AWS (States.Runtime)
+    target = {"table": "t", "index": None}
+    for error in ("LeaseHeld", "LimitExceededException", "ValidationException"):
+        decided = decide_scale_down({"target": target, "error": {"Error": error, "Cause": "x"}})
+        assert (decided["retry_at"], decided["settles"]) == (None, False)

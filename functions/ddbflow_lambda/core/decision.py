@@ -94,7 +94,8 @@ def decide_scale_down(state: dict[str, Any]) -> dict[str, Any]:
         "table": target["table"],
         "index": target.get("index"),
         "throughput": plan.get("throughput"),
-        "retry_at": None,  # Wait For Budget? routes on it
+        "retry_at": None,  # Wait For Budget? routes on these two: present on every path, as a Choice
+        "settles": False,  # rule's Variable must be
     }
     if error:
         name = error.get("Error")
@@ -122,7 +123,7 @@ def decide_scale_down(state: dict[str, Any]) -> dict[str, Any]:
         "outcome": outcome,
         "summary": summary,
         "saves_unit_hours": saved,
-        "retry_at": retry_at,  # Wait For Budget? routes on these two
+        "retry_at": retry_at,
         "settles": settles,
     }
 
