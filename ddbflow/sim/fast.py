@@ -33,7 +33,7 @@ from ddbflow_lambda.core.capacity import Plan, demand_window, measure_demand, pl
 from ddbflow_lambda.core.config import Policy, resolve_policy, validate_config
 from ddbflow_lambda.core.cooldown import cooldown_state
 from ddbflow_lambda.core.decision import check_again_at
-from ddbflow_lambda.core.scale_down import Fading, look_back_demand, plan_dimension, plan_target
+from ddbflow_lambda.core.scale_down import YESTERDAY, Fading, look_back_demand, plan_dimension, plan_target
 from ddbflow_lambda.core.target import (
     CONSUMED_METRIC,
     DIMENSIONS,
@@ -47,10 +47,8 @@ from .policy import UPDATE_SECONDS, Counts, Minute, capacity_during, published
 
 MINUTE = 60
 ONE_MINUTE = timedelta(minutes=1)
-ONE_DAY = timedelta(days=1)  # handlers/read_demand.py: a look-back without requests reads yesterday's
 WAIT_FOR_TABLE = 10  # statemachines/*.asl.json "Wait For Table"
 LEASE_EXTRA_SECONDS = 300  # "Take Lease" seconds: deadline (+ cooldown for scale-up) + 300
-READ_DEMAND_PERIOD = 60  # handlers/read_demand.py: DynamoDB's one-minute Sums
 
 Execution = Generator[datetime, None, None]  # yields the engine time it sleeps until
 
@@ -508,14 +506,16 @@ class FastDdbflow:
         start = self.now - timedelta(minutes=policy.look_back_minutes)
         peak, fading = self._look_back(dimension, policy, start, self.now)
         yesterday = (
-            self._look_back(dimension, policy, start - ONE_DAY, self.now - ONE_DAY)[0] if peak == 0 else 0.0
+            self._look_back(dimension, policy, start - YESTERDAY, self.now - YESTERDAY)[0]
+            if peak == 0
+            else 0.0
         )
         return peak, fading, yesterday
 
     def _look_back(
         self, dimension: Dimension, policy: Policy, start: datetime, end: datetime
     ) -> tuple[float, Fading]:
-        return look_back_demand(self._metric_buckets(dimension, READ_DEMAND_PERIOD, start, end), policy)
+        return look_back_demand(self._metric_buckets(dimension, MINUTE, start, end), policy)
 
     def _record(self, owner: str, machine: str, summary: str) -> None:
         self.decisions.append((self.now, machine, summary))

@@ -20,6 +20,7 @@ from .config import Policy
 from .target import DIMENSIONS, UNIT_LABEL, Dimension
 
 MINUTE = 60  # seconds: the look-back is read in DynamoDB's one-minute Sums
+YESTERDAY = timedelta(days=1)  # a look-back without requests is sized by the same minutes this long ago
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 

@@ -10,11 +10,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..aws import metric_periods, parse_time
 from ..core.config import Policy
-from ..core.scale_down import MINUTE, Fading, dimension_policies, look_back_demand
+from ..core.scale_down import MINUTE, YESTERDAY, Fading, dimension_policies, look_back_demand
 from ..core.target import Dimension, Target
 from ..observability import logger
-
-DAY = timedelta(days=1)
 
 
 @logger.inject_lambda_context
@@ -25,7 +23,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         start = end - timedelta(minutes=policy.look_back_minutes)
         demand[dimension], demand["fading"][dimension] = _look_back(target, dimension, policy, start, end)
         if demand[dimension] == 0:  # no requests: was there traffic in the same minutes yesterday?
-            demand["yesterday"][dimension], _ = _look_back(target, dimension, policy, start - DAY, end - DAY)
+            demand["yesterday"][dimension], _ = _look_back(
+                target, dimension, policy, start - YESTERDAY, end - YESTERDAY
+            )
     return demand
 
 
