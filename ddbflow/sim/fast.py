@@ -28,7 +28,7 @@ from ddbflow.engine.engine import ACCOUNT, PROJECT_ROOT
 from ddbflow.engine.schedules import rate_seconds
 from ddbflow.engine.template import Resolver, Template
 from ddbflow_lambda.core.alarms import alarm_kind, dimension_alarms, target_alarms
-from ddbflow_lambda.core.budget import decrease_allowed
+from ddbflow_lambda.core.budget import decrease_allowed, decrease_wait
 from ddbflow_lambda.core.capacity import Plan, demand_window, measure_demand, plan_alongside, plan_increase
 from ddbflow_lambda.core.config import Policy, resolve_policy, validate_config
 from ddbflow_lambda.core.cooldown import cooldown_state
@@ -434,11 +434,13 @@ class FastDdbflow:
         if cooldown["active"]:
             yield datetime.fromisoformat(cooldown["until"].replace("Z", "+00:00"))
         table = self._describe()
-        plan = plan_increase(int(table[dimension]), self._demand(dimension, policy), policy)
+        wait = decrease_wait(table["decreases_today"], self.part.last_decrease, self.now)
+        demand = self._demand(dimension, policy)
+        plan = plan_increase(int(table[dimension]), demand, policy, decrease_wait=wait)
         alongside = Plan("none", int(table[other]), int(table[other]), "", "")
         if plan.action == "increase":
             alongside = plan_alongside(
-                alongside.current, self._demand(other, self.policies[other]), self.policies[other]
+                alongside.current, self._demand(other, self.policies[other]), self.policies[other], wait
             )
         if plan.action != "increase":
             self._record(owner, "scale-up", f"kept at {plan.current}: {plan.reason}")

@@ -1,9 +1,11 @@
 """Two planning rules against hand-computed cases: the scale-up's lead on a rise still under way
-(core.capacity.expected_demand) and the scale-down's wait after a raise (core.scale_down.plan_target)."""
+(core.capacity.expected_demand, shrunk by core.capacity.rise_lead while the decrease budget holds an
+overshoot) and the scale-down's wait after a raise (core.scale_down.plan_target)."""
 
 from datetime import UTC, datetime, timedelta
 
-from ddbflow_lambda.core.capacity import Demand, measure_demand, plan_increase
+from ddbflow_lambda.core.budget import decrease_wait
+from ddbflow_lambda.core.capacity import Demand, measure_demand, plan_alongside, plan_increase, rise_lead
 from ddbflow_lambda.core.config import Policy
 from ddbflow_lambda.core.decision import decide_scale_down
 from ddbflow_lambda.core.scale_down import plan_dimension, plan_target
@@ -32,6 +34,44 @@ def test_the_demand_rule_sizes_a_rise_one_period_ahead() -> None:
     assert half.new == 212  # ⌈(160 + 30) / 0.9⌉ = ⌈211.1⌉
     flat = plan_increase(100, demand, Policy(target_utilization=0.9, rise_lead_periods=0))
     assert (flat.new, "rising" in flat.reason) == (178, False)  # ⌈160 / 0.9⌉ = ⌈177.8⌉
+
+
+def test_the_wait_for_the_next_decrease_follows_the_budget() -> None:
+    assert decrease_wait(3, NOW - timedelta(minutes=1), NOW) == timedelta(0)  # a free decrease is left
+    assert decrease_wait(4, NOW - timedelta(minutes=12), NOW) == timedelta(minutes=48)  # hourly after 4
+    assert decrease_wait(4, NOW - timedelta(minutes=70), NOW) == timedelta(0)
+    assert decrease_wait(27, NOW - timedelta(hours=3), NOW) == timedelta(hours=15, minutes=30)  # midnight
+
+
+def test_the_lead_shrinks_as_the_next_decrease_moves_past_the_look_back() -> None:
+    policy = Policy(rise_lead_periods=1, look_back_minutes=10)
+    assert rise_lead(policy, timedelta(0)) == 1  # an overshoot goes back a look-back after the raise
+    assert rise_lead(policy, timedelta(minutes=8)) == 1  # the look-back is the longer wait
+    assert rise_lead(policy, timedelta(minutes=40)) == 0.25  # held 40 minutes: a quarter of the lead
+    assert rise_lead(Policy(rise_lead_periods=0), timedelta(minutes=40)) == 0
+
+
+def test_a_raise_the_budget_would_hold_for_48_minutes_is_sized_a_fraction_of_a_period_ahead() -> None:
+    demand = Demand(150.0, 10.0, 2, rise_per_second=96.0)
+    policy = Policy(target_utilization=0.9, rise_lead_periods=1, look_back_minutes=10)
+    free = plan_increase(100, demand, policy)
+    assert free.new == 285  # ⌈(160 + 96) / 0.9⌉ = ⌈284.4⌉
+    held = plan_increase(100, demand, policy, decrease_wait=timedelta(minutes=48))
+    assert held.new == 200  # lead 10 / 48: ⌈(160 + 96 × 10 / 48) / 0.9⌉ = ⌈180 / 0.9⌉
+    assert (
+        "still rising 96 per s a period: sized for 180 per s, 0.21 period ahead "
+        "(the next decrease the budget allows is 48 min away)"
+    ) in held.reason
+    assert "min away" not in free.reason
+    # the other dimension rides along under the same (shared) budget
+    assert plan_alongside(100, demand, policy, timedelta(minutes=48)).new == 200
+
+
+def test_a_shrunk_lead_never_sizes_below_the_demand_measured() -> None:
+    demand = Demand(150.0, 10.0, 2, rise_per_second=96.0)
+    policy = Policy(target_utilization=0.9, rise_lead_periods=1, look_back_minutes=10)
+    held = plan_increase(100, demand, policy, decrease_wait=timedelta(hours=15))
+    assert held.new == 179 >= 160 / 0.9  # ⌈(160 + 96 × 10 / 900) / 0.9⌉ = ⌈178.96⌉
 
 
 def _plan(  # type: ignore[no-untyped-def]

@@ -31,6 +31,11 @@ def next_decrease_at(decreases_today: int, last_decrease: datetime | None, now: 
     return min(last_decrease + SPACING, next_utc_midnight(now))
 
 
+def decrease_wait(decreases_today: int, last_decrease: datetime | None, now: datetime) -> timedelta:
+    """How long from now until the next decrease is allowed (0 when one is allowed now)."""
+    return next_decrease_at(decreases_today, last_decrease, now) - now
+
+
 def decreases_left_today(decreases_today: int, last_decrease: datetime | None, now: datetime) -> int:
     """How many decreases can still happen before UTC midnight if each is spent as early as allowed."""
     if decreases_today >= MAX_DECREASES:

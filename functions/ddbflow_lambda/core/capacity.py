@@ -73,38 +73,66 @@ def step_rule(current: int, policy: Policy) -> int:
     return math.ceil(current * (1 + policy.scale_up_step))
 
 
-def demand_rule(current: int, demand: Demand, policy: Policy) -> int:
+def demand_rule(current: int, demand: Demand, policy: Policy, lead: float) -> int:
     """Size to observed demand (throttled requests included) at the target utilization, and grow at
     least by min_step so a capped metric (consumed cannot exceed what was served) still makes progress.
-    A rise still under way is sized rise_lead_periods ahead (``expected_demand``)."""
-    to_demand = math.ceil(round(expected_demand(demand, policy) / policy.target_utilization, 6))
+    A rise still under way is sized ``lead`` periods ahead (``expected_demand``)."""
+    to_demand = math.ceil(round(expected_demand(demand, lead) / policy.target_utilization, 6))
     return max(to_demand, math.ceil(round(current * (1 + policy.min_step), 6)))
 
 
-def expected_demand(demand: Demand, policy: Policy) -> float:
-    """Peak demand, plus rise_lead_periods of the last period's rise when demand is still rising into
+def expected_demand(demand: Demand, lead: float) -> float:
+    """Peak demand, plus ``lead`` periods of the last period's rise when demand is still rising into
     the peak: the demand a raise landing a period later is expected to meet."""
-    return demand.per_second + policy.rise_lead_periods * demand.rise_per_second
+    return demand.per_second + lead * demand.rise_per_second
 
 
-def _rise_note(demand: Demand, policy: Policy) -> str:
+def rise_lead(policy: Policy, decrease_wait: timedelta) -> float:
+    """How many periods of a rise still under way a raise is sized ahead. Where the rise stops, the lead
+    is capacity nobody uses until a decrease gives it back: a look-back after the raise while the budget
+    allows one (what rise_lead_periods was tuned for), else only at the next decrease the budget allows,
+    up to an hour away. Held longer than the look-back, the lead shrinks in proportion, so that an
+    overshoot costs no more unit-hours than it does where decreases are free; a rise that goes on is
+    then met by the next raise (increases are not rationed)."""
+    held = max(float(policy.look_back_minutes), decrease_wait.total_seconds() / 60)
+    return policy.rise_lead_periods * policy.look_back_minutes / held
+
+
+def _rise_note(demand: Demand, policy: Policy, lead: float, decrease_wait: timedelta) -> str:
     if policy.rule != "demand" or not (policy.rise_lead_periods and demand.rise_per_second):
         return ""
+    held = (
+        f" (the next decrease the budget allows is {decrease_wait.total_seconds() / 60:.0f} min away)"
+        if lead < policy.rise_lead_periods
+        else ""
+    )
     return (
         f", still rising {demand.rise_per_second:.0f} per s a period: sized for "
-        f"{expected_demand(demand, policy):.0f} per s, {policy.rise_lead_periods:g} period ahead"
+        f"{expected_demand(demand, lead):.0f} per s, {lead:.2g} period ahead{held}"
     )
 
 
-def plan_increase(current: int, demand: Demand, policy: Policy, *, require_demand: bool = True) -> Plan:
-    """The increase an alarm (or, with require_demand=False, an operator's manual request) calls for."""
-    wanted = step_rule(current, policy) if policy.rule == "step" else demand_rule(current, demand, policy)
+def plan_increase(
+    current: int,
+    demand: Demand,
+    policy: Policy,
+    *,
+    require_demand: bool = True,
+    decrease_wait: timedelta = timedelta(0),
+) -> Plan:
+    """The increase an alarm (or, with require_demand=False, an operator's manual request) calls for.
+    ``decrease_wait``: how long until the decrease budget allows the target's next decrease."""
+    lead = rise_lead(policy, decrease_wait)
+    if policy.rule == "step":
+        wanted = step_rule(current, policy)
+    else:
+        wanted = demand_rule(current, demand, policy, lead)
     new = clamp(wanted, policy)
     observed = (
         f"consumed {demand.consumed_per_second:.0f}/{current} per s"
         + (f", throttled {demand.throttled_per_second:.0f} per s" if demand.throttled_per_second else "")
         + f" at peak of {demand.periods} × {policy.alarm_period_seconds} s"
-        + _rise_note(demand, policy)
+        + _rise_note(demand, policy, lead, decrease_wait)
         if demand.periods
         else f"no datapoints in the last {policy.alarm_evaluation_periods} × {policy.alarm_period_seconds} s"
     )
@@ -123,13 +151,15 @@ def plan_increase(current: int, demand: Demand, policy: Policy, *, require_deman
     return Plan("increase", current, new, policy.rule, f"{observed}; {policy.rule} rule → {new}{capped}")
 
 
-def plan_alongside(current: int, demand: Demand, policy: Policy) -> Plan:
+def plan_alongside(
+    current: int, demand: Demand, policy: Policy, decrease_wait: timedelta = timedelta(0)
+) -> Plan:
     """The other dimension rides along in the same UpdateTable when it is above its target too, so read
     and write alarms firing together cost one update, not two (the other alarm's execution then finds
-    that dimension in cooldown)."""
+    that dimension in cooldown). Both dimensions share the target's decrease budget."""
     if demand.per_second <= current * policy.target_utilization:
         return Plan("none", current, current, policy.rule, "within target")
-    return plan_increase(current, demand, policy)
+    return plan_increase(current, demand, policy, decrease_wait=decrease_wait)
 
 
 def alarm_threshold(capacity: int, policy: Policy) -> float:

@@ -7,6 +7,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..aws import metric_sums, parse_time
+from ..core.budget import decrease_wait
 from ..core.capacity import Demand, Plan, demand_window, measure_demand, plan_alongside, plan_increase
 from ..core.config import Policy
 from ..core.target import Dimension, Target
@@ -19,13 +20,17 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     target, dimension, now = Target.from_dict(alarm), alarm["dimension"], parse_time(event["now"])
     other_policy = Policy.from_dict(event["policy"]["other_dimension"])
     other: Dimension = event["policy"]["other_dimension"]["dimension"]
+    table = event["table"]
     demand = _demand(target, dimension, policy, now)
+    last_decrease = parse_time(table["last_decrease"]) if table.get("last_decrease") else None
+    wait = decrease_wait(int(table.get("decreases_today", 0)), last_decrease, now)
     plan = plan_increase(
-        int(event["table"][dimension]), demand, policy, require_demand=alarm["source"] != "manual"
+        int(table[dimension]), demand, policy, require_demand=alarm["source"] != "manual", decrease_wait=wait
     )
-    alongside = Plan("none", int(event["table"][other]), int(event["table"][other]), other_policy.rule, "")
+    alongside = Plan("none", int(table[other]), int(table[other]), other_policy.rule, "")
     if plan.action == "increase":
-        alongside = plan_alongside(alongside.current, _demand(target, other, other_policy, now), other_policy)
+        other_demand = _demand(target, other, other_policy, now)
+        alongside = plan_alongside(alongside.current, other_demand, other_policy, wait)
     logger.info("capacity planned", extra={"plan": plan.as_dict(), "demand_per_second": demand.per_second})
     alarms = [{"dimension": dimension, "capacity": plan.new, "policy": policy.as_dict()}]
     if alongside.action == "increase":
