@@ -32,7 +32,7 @@ from ddbflow_lambda.core.budget import decrease_allowed, decrease_wait
 from ddbflow_lambda.core.capacity import Plan, demand_window, measure_demand, plan_alongside, plan_increase
 from ddbflow_lambda.core.config import Policy, resolve_policy, validate_config
 from ddbflow_lambda.core.cooldown import cooldown_state
-from ddbflow_lambda.core.decision import check_again_at
+from ddbflow_lambda.core.decision import WAITED_KEY, check_again_at
 from ddbflow_lambda.core.scale_down import YESTERDAY, Fading, look_back_demand, plan_dimension, plan_target
 from ddbflow_lambda.core.target import (
     CONSUMED_METRIC,
@@ -466,7 +466,7 @@ class FastDdbflow:
     def _scale_down(self, cause: str | None = None) -> Execution:
         """The scale-down child of one target: started by the schedule, or by a low alarm (``cause``),
         whose check a spent budget refused waits for the next decrease allowed and checks again."""
-        waited = settled = False
+        waited: set[str] = set()  # what Wait For Budget? waited for (each at most once)
         while True:
             owner = f"down-{next(self._ids)}"
             seconds = self.policies["read"].update_deadline_seconds + LEASE_EXTRA_SECONDS
@@ -485,7 +485,7 @@ class FastDdbflow:
             plan = plan_target(
                 TABLE.label, plans, self.policies, int(table["decreases_today"]), last, self.now, cause,
                 {d: datetime.fromisoformat(at) for d, at in self.increased_at.items()},
-                None if settled else {d: fading for d, (_, fading, _) in demand.items()},
+                None if "settle" in waited else {d: fading for d, (_, fading, _) in demand.items()},
             )  # fmt: skip
             self.low_checks = dict(plan["low_checks"])
             if plan["action"] in ("decrease", "increase") and (
@@ -494,11 +494,11 @@ class FastDdbflow:
                 for alarm in plan["alarms"]:
                     self._rearm(alarm["dimension"], int(alarm["capacity"]), self.policies[alarm["dimension"]])
             self._record(owner, "scale-down", plan["summary"])
-            state = {"plan": plan, "cause": cause, "budget_waited": waited, "settled": settled}
-            retry_at, settles = check_again_at(state, plan["outcome"])  # Wait For Budget?
+            state = {"plan": plan, "cause": cause} | {WAITED_KEY[kind]: True for kind in waited}
+            retry_at, waits_for = check_again_at(state, plan["outcome"])  # Wait For Budget?
             if retry_at is None:
                 return
-            settled, waited = settled or settles, waited or not settles
+            waited.add(waits_for)
             yield datetime.fromisoformat(retry_at)
 
     def _read_demand(self, dimension: Dimension, policy: Policy) -> tuple[float, Fading, float]:

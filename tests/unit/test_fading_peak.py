@@ -52,7 +52,7 @@ def test_a_decrease_that_leaves_the_next_an_hour_away_waits_for_the_spike_to_lea
     # wait 1: 60 × (935 − 818) − 1 × (1494 − 818) = 6,344 unit-minutes;
     # wait 2: 60 × (935 − 130) − 2 × (1494 − 130) = 45,572 = 760 unit-hours: the best.
     waits = plan(3, fading_peaks(SPIKE))
-    assert (waits["action"], waits["outcome"], waits["settling"]) == ("skip", "skipped", True)
+    assert (waits["action"], waits["outcome"], waits["held_for"]) == ("skip", "skipped", "settle")
     assert waits["throughput"] == {"read": 1493, "write": 1}
     assert waits["decrease_allowed_at"] == "2026-11-23T08:32:00Z"
     assert (
@@ -63,7 +63,7 @@ def test_a_decrease_that_leaves_the_next_an_hour_away_waits_for_the_spike_to_lea
 
 def test_with_free_decreases_left_or_the_wait_already_spent_it_decreases_now() -> None:
     for early in (plan(2, fading_peaks(SPIKE)), plan(3, None)):
-        assert (early["action"], early["throughput"]["read"], early["settling"]) == ("decrease", 934, False)
+        assert (early["action"], early["throughput"]["read"], early["held_for"]) == ("decrease", 934, None)
 
 
 def test_no_wait_for_a_small_gain_or_past_midnight() -> None:
@@ -78,12 +78,12 @@ def test_the_wait_is_taken_once_whatever_started_the_check() -> None:
     waits = plan(3, fading_peaks(SPIKE))
     state = {"target": {"table": "t", "index": None}, "plan": waits}
     scheduled = decide_scale_down(state)  # the schedule's check waits too: the spike is gone in 2 min
-    assert (scheduled["retry_at"], scheduled["settles"]) == ("2026-11-23T08:32:00Z", True)
+    assert (scheduled["retry_at"], scheduled["waits_for"]) == ("2026-11-23T08:32:00Z", "settle")
     assert scheduled["summary"].endswith(
         "waits until 08:32 UTC for the peak to leave the look-back, then decides"
     )
     again = decide_scale_down(state | {"settled": True})
-    assert (again["retry_at"], again["settles"]) == (None, False)
+    assert (again["retry_at"], again["waits_for"]) == (None, "none")
 
 
 def test_every_scale_down_outcome_carries_what_wait_for_budget_routes_on() -> None:
@@ -91,4 +91,4 @@ def test_every_scale_down_outcome_carries_what_wait_for_budget_routes_on() -> No
     target = {"table": "t", "index": None}
     for error in ("LeaseHeld", "LimitExceededException", "ValidationException"):
         decided = decide_scale_down({"target": target, "error": {"Error": error, "Cause": "x"}})
-        assert (decided["retry_at"], decided["settles"]) == (None, False)
+        assert (decided["retry_at"], decided["waits_for"]) == (None, "none")

@@ -100,9 +100,17 @@ def test_no_decrease_judged_on_minutes_from_before_the_last_raise() -> None:
     assert raised in plan["summary"]
     assert "judged again at 08:40" in plan["summary"]
     assert plan["decrease_allowed_at"] == "2026-11-23T08:40:00Z"
-    # a check the low alarm asked for waits until then and checks again (Wait For Budget?)
-    state = {"target": {"table": "t", "index": None}, "plan": plan, "cause": "low alarm x"}
-    assert decide_scale_down(state)["retry_at"] == "2026-11-23T08:40:00Z"
+    assert plan["held_for"] == "raise"
+    # whatever started the check, it waits until then and checks again, once (Wait For Budget?): the
+    # low alarm, re-armed by the raise, may have fired on those minutes already and stays in ALARM
+    state = {"target": {"table": "t", "index": None}, "plan": plan}
+    for asked in (state | {"cause": "low alarm x"}, state, state | {"budget_waited": True}):
+        decided = decide_scale_down(asked)
+        assert (decided["retry_at"], decided["waits_for"]) == ("2026-11-23T08:40:00Z", "raise")
+        assert decided["summary"].endswith(
+            "waits until 08:40 UTC for the look-back to hold only minutes since the raise, then checks again"
+        )
+    assert decide_scale_down(state | {"raise_waited": True})["retry_at"] is None
 
 
 def test_a_raise_of_the_other_dimension_holds_back_only_its_own_decrease() -> None:

@@ -85,6 +85,18 @@ def test_only_a_check_a_low_alarm_asked_for_waits_for_the_budget_and_only_once()
     assert late["outcome"] == "skipped" and late["decrease_allowed_at"] is None
 
 
+def test_a_low_alarm_check_waits_for_midnight_when_it_is_within_the_hour() -> None:
+    # 23:40, 4 decreases spent, the last at 23:30: the next is allowed at midnight (the day's budget
+    # resets), 20 minutes away, not at 00:30
+    now = MONDAY_0830.replace(hour=23, minute=40)
+    read = plan_dimension("read", 100, 1.0, POLICY, 0, now)
+    write = plan_dimension("write", 5, 1.0, POLICY, 0, now)
+    plan = target_plan(read, write, 4, now - timedelta(minutes=10), now=now)
+    assert (plan["decrease_allowed_at"], plan["held_for"]) == ("2026-11-24T00:00:00Z", "budget")
+    asked = decide_scale_down({"target": {"table": "t", "index": None}, "plan": plan, "cause": "low x"})
+    assert (asked["retry_at"], asked["waits_for"]) == ("2026-11-24T00:00:00Z", "budget")
+
+
 def test_last_decrease_of_the_day_is_kept_for_a_big_drop() -> None:
     late = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
     small = plan_dimension("read", 100, 40.0, POLICY, 0, late)  # → 63: a 37 % drop

@@ -95,7 +95,7 @@ def decide_scale_down(state: dict[str, Any]) -> dict[str, Any]:
         "index": target.get("index"),
         "throughput": plan.get("throughput"),
         "retry_at": None,  # Wait For Budget? routes on these two: present on every path, as a Choice
-        "settles": False,  # rule's Variable must be
+        "waits_for": NO_WAIT,  # rule's Variable must be
     }
     if error:
         name = error.get("Error")
@@ -114,35 +114,42 @@ def decide_scale_down(state: dict[str, Any]) -> dict[str, Any]:
     if (state.get("update") or {}).get("dry_run"):
         outcome = "dry-run"
     saved = plan.get("saves_unit_hours", 0) if outcome == "decreased" else 0
-    summary, (retry_at, settles) = plan["summary"], check_again_at(state, outcome)
-    if settles and retry_at:
-        summary += f"; waits until {retry_at[11:16]} UTC for the peak to leave the look-back, then decides"
-    elif retry_at:
-        summary += f"; waits for the budget until {retry_at[11:16]} UTC, then checks again"
+    summary, (retry_at, waits_for) = plan["summary"], check_again_at(state, outcome)
+    if retry_at:
+        summary += "; " + WAIT_SENTENCE[waits_for].format(at=retry_at[11:16])
     return result | {
         "outcome": outcome,
         "summary": summary,
         "saves_unit_hours": saved,
         "retry_at": retry_at,
-        "settles": settles,
+        "waits_for": waits_for,
     }
 
 
-def check_again_at(state: dict[str, Any], outcome: str) -> tuple[str | None, bool]:
-    """When a skipped check waits and checks again, and whether it waits for a fading peak to leave the
-    look-back (``plan_target``'s ``settling``: once, whatever started the check; the check after it
-    decides without waiting again). Otherwise a check a low alarm asked for, skipped because the day's
-    decreases are spent for now (or the look-back still holds minutes from before the last raise), waits
-    for the next decrease allowed and checks again (once): the alarm stays in ALARM and would not ask
-    again, while the schedule's check may be up to an hour away."""
+NO_WAIT = "none"
+WAIT_SENTENCE = {
+    "settle": "waits until {at} UTC for the peak to leave the look-back, then decides",
+    "raise": "waits until {at} UTC for the look-back to hold only minutes since the raise, then checks again",
+    "budget": "waits for the budget until {at} UTC, then checks again",
+}
+# the state key Wait For Budget? sets (a Note … Wait Pass state) once it has waited for each
+WAITED_KEY = {"settle": "settled", "raise": "raise_waited", "budget": "budget_waited"}
+
+
+def check_again_at(state: dict[str, Any], outcome: str) -> tuple[str | None, str]:
+    """When a skipped check waits and checks again, and for what (``plan_target``'s ``held_for``), each
+    at most once: for a fading peak to leave the look-back, and for the look-back to hold only minutes
+    since the last raise, whatever started the check (the check after the first decides without waiting
+    for the peak again); for the next decrease the day's budget allows only when a low alarm asked for
+    the check, as the alarm stays in ALARM and would not ask again, while the schedule's own next check
+    may be up to an hour away. (None, NO_WAIT): the check ends."""
     plan = state.get("plan") or {}
-    if outcome != "skipped":
-        return None, False
-    if plan.get("settling") and not state.get("settled"):
-        return plan["decrease_allowed_at"], True
-    if not state.get("cause") or state.get("budget_waited"):
-        return None, False
-    return plan.get("decrease_allowed_at"), False
+    held_for, at = plan.get("held_for"), plan.get("decrease_allowed_at")
+    if outcome != "skipped" or not at or held_for not in WAITED_KEY or state.get(WAITED_KEY[held_for]):
+        return None, NO_WAIT
+    if held_for == "budget" and not state.get("cause"):
+        return None, NO_WAIT
+    return at, held_for
 
 
 def decide_cache(state: dict[str, Any]) -> dict[str, Any]:

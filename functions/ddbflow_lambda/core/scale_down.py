@@ -203,20 +203,23 @@ def plan_target(
     raised each dimension (its cooldown stamp); ``fading``: how each look-back's peak falls in the
     minutes to come (``fading_peaks``; None: decide now, as a check that already waited for it does)."""
     wants_decrease = [p for p in dimensions.values() if p.kind == "decrease"]
-    budget_note, allowed_at, settling = "", None, False
+    budget_note, allowed_at, held_for = "", None, None
     if wants_decrease:
         budget_note, at = _refusal(wants_decrease, policies, decreases_today, last_decrease, now)
-        held = wants_decrease
+        held, held_for = wants_decrease, "budget"
         if not budget_note:
             held, budget_note, at = _recent_raise(wants_decrease, policies, raised_at or {}, now)
+            held_for = "raise"
         if not budget_note and fading:
             wait, budget_note = _settle(dimensions, policies, fading, decreases_today, now)
             if wait:
-                held, at, settling = wants_decrease, now + timedelta(minutes=wait), True
-        # RFC 3339 in UTC with Z, as a Wait state's TimestampPath takes it
-        allowed_at = (
-            f"{at.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z" if at and at < next_utc_midnight(now) else None
-        )
+                held, at, held_for = wants_decrease, now + timedelta(minutes=wait), "settle"
+        # later today, or within the hour (the budget's next day starts at midnight); RFC 3339 in UTC
+        # with Z, as a Wait state's TimestampPath takes it
+        if at and (at < next_utc_midnight(now) or at - now <= SPACING):
+            allowed_at = f"{at.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z"
+        else:
+            held_for = None
         dimensions = {
             d: replace(p, new=p.current, kind="keep") if p in held else p for d, p in dimensions.items()
         }
@@ -243,10 +246,11 @@ def plan_target(
         ],
         "low_checks": {d: p.low_checks for d, p in dimensions.items()},
         "saves_unit_hours": saved_unit_hours,
-        # when the spent budget allows the next decrease today, or when a fading peak has left the
-        # look-back (``settling``); None: not refused for that, or not today
+        # when what held the decrease back ends: the budget allows the next one ("budget"), the look-back
+        # holds only minutes since the last raise ("raise") or a fading peak has left it ("settle");
+        # None: not held back for a time that comes today or within the hour
         "decrease_allowed_at": allowed_at,
-        "settling": settling,
+        "held_for": held_for,
         "summary": f"{label} {outcome}: " + "; ".join(parts),
     }
 
