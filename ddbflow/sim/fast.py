@@ -464,8 +464,8 @@ class FastDdbflow:
         return measure_demand(consumed, throttled, period, policy.throttled_request_units)
 
     def _scale_down(self, cause: str | None = None) -> Execution:
-        """The scale-down child of one target: started by the schedule, or by a low alarm (``cause``),
-        whose check a spent budget refused waits for the next decrease allowed and checks again."""
+        """The scale-down child of one target: started by the schedule, or by a low alarm (``cause``).
+        A skipped check waits and checks again for each reason at most once (``check_again_at``)."""
         waited: set[str] = set()  # what Wait For Budget? waited for (each at most once)
         while True:
             owner = f"down-{next(self._ids)}"

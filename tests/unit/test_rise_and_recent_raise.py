@@ -113,6 +113,24 @@ def test_no_decrease_judged_on_minutes_from_before_the_last_raise() -> None:
     assert decide_scale_down(state | {"raise_waited": True})["retry_at"] is None
 
 
+def test_the_wait_ends_on_the_second_after_what_held_the_decrease_back() -> None:
+    # EnteredTime carries milliseconds: a Wait until 08:40:00 would find the raise of 08:25:00.6 still
+    # in the look-back, and the check after the one wait for it would end without deciding
+    plan = _plan(last_increase=NOW - timedelta(minutes=5) + timedelta(milliseconds=600))
+    assert plan["decrease_allowed_at"] == "2026-11-23T08:40:01Z"
+
+
+def test_no_check_waits_beyond_the_hour() -> None:
+    policy = Policy(min_capacity=1, target_utilization=0.8, look_back_minutes=90)
+    read = plan_dimension("read", 385, 240.7, policy, 0, NOW)
+    write = plan_dimension("write", 1, 0.0, policy, 0, NOW)
+    raised = {"read": NOW - timedelta(minutes=5)}  # held back until 09:55, 85 minutes away
+    plan = plan_target("t", {"read": read, "write": write}, {"read": policy, "write": policy}, 0, None, NOW,
+                       "low alarm x", raised)  # type: ignore[arg-type]  # fmt: skip
+    assert plan["outcome"] == "skipped" and "judged again at 09:55" in plan["summary"]
+    assert (plan["decrease_allowed_at"], plan["held_for"]) == (None, None)  # the schedule's check comes first
+
+
 def test_a_raise_of_the_other_dimension_holds_back_only_its_own_decrease() -> None:
     # GIVEN write raised 5 minutes ago and both dimensions low: read's minutes say nothing about write
     both_low = _plan(last_increase=NOW - timedelta(minutes=5), write=(100, 40.0), raised="write")

@@ -90,10 +90,10 @@ def expected_demand(demand: Demand, lead: float) -> float:
 def rise_lead(policy: Policy, decrease_wait: timedelta) -> float:
     """How many periods of a rise still under way a raise is sized ahead. Where the rise stops, the lead
     is capacity nobody uses until a decrease gives it back: a look-back after the raise while the budget
-    allows one (what rise_lead_periods was tuned for), else only at the next decrease the budget allows,
-    up to an hour away. Held longer than the look-back, the lead shrinks in proportion, so that an
-    overshoot costs no more unit-hours than it does where decreases are free; a rise that goes on is
-    then met by the next raise (increases are not rationed)."""
+    allows one (what rise_lead_periods was tuned for), else only at the next decrease the budget allows:
+    up to an hour away, or at UTC midnight once the day's 27 are spent. Held longer than the look-back,
+    the lead shrinks in proportion, so that an overshoot costs no more unit-hours than it does where
+    decreases are free; a rise that goes on is then met by the next raise (increases are not rationed)."""
     held = max(float(policy.look_back_minutes), decrease_wait.total_seconds() / 60)
     return policy.rise_lead_periods * policy.look_back_minutes / held
 

@@ -94,8 +94,11 @@ def decide_scale_down(state: dict[str, Any]) -> dict[str, Any]:
         "table": target["table"],
         "index": target.get("index"),
         "throughput": plan.get("throughput"),
-        "retry_at": None,  # Wait For Budget? routes on these two: present on every path, as a Choice
-        "waits_for": NO_WAIT,  # rule's Variable must be
+        # Wait For Budget? routes on waits_for, Wait For Budget waits until retry_at: present on every
+        # path, as a Choice rule's Variable must be
+        "retry_at": None,
+        "waits_for": NO_WAIT,
+        "settles": False,  # what the previous definition's Choice reads, for its executions still running
     }
     if error:
         name = error.get("Error")
@@ -123,6 +126,7 @@ def decide_scale_down(state: dict[str, Any]) -> dict[str, Any]:
         "saves_unit_hours": saved,
         "retry_at": retry_at,
         "waits_for": waits_for,
+        "settles": waits_for == "settle",
     }
 
 

@@ -214,10 +214,13 @@ def plan_target(
             wait, budget_note = _settle(dimensions, policies, fading, decreases_today, now)
             if wait:
                 held, at, held_for = wants_decrease, now + timedelta(minutes=wait), "settle"
-        # later today, or within the hour (the budget's next day starts at midnight); RFC 3339 in UTC
-        # with Z, as a Wait state's TimestampPath takes it
-        if at and (at < next_utc_midnight(now) or at - now <= SPACING):
-            allowed_at = f"{at.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z"
+        # Waited for only within the hour (midnight included: the next day's budget), so no check stays
+        # open for hours; RFC 3339 in UTC with Z, as a Wait state's TimestampPath takes it, rounded up
+        # to the second: EnteredTime and LastDecreaseDateTime carry milliseconds, and a Wait that ends
+        # before them would find the decrease still held back
+        if at and at - now <= SPACING:
+            whole = at.replace(microsecond=0) + timedelta(seconds=1 if at.microsecond else 0)
+            allowed_at = f"{whole.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z"
         else:
             held_for = None
         dimensions = {
@@ -248,7 +251,7 @@ def plan_target(
         "saves_unit_hours": saved_unit_hours,
         # when what held the decrease back ends: the budget allows the next one ("budget"), the look-back
         # holds only minutes since the last raise ("raise") or a fading peak has left it ("settle");
-        # None: not held back for a time that comes today or within the hour
+        # None: not held back, or not for a time within the hour
         "decrease_allowed_at": allowed_at,
         "held_for": held_for,
         "summary": f"{label} {outcome}: " + "; ".join(parts),

@@ -63,7 +63,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             }
             for dimension, capacity in raised
         ]
-    if state.get("lease"):
+    # A check that gave up on the lease holds none: the one it names is an earlier round's, released then.
+    if state.get("lease") and (state.get("error") or {}).get("Error") != "LeaseHeld":
         writes.append(
             {
                 "Delete": {
