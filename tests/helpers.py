@@ -13,6 +13,7 @@ from ddbflow.engine import Engine, Execution
 from ddbflow.scale_down_results import decisions
 from ddbflow.sim.ddbflow_policy import TABLE, DdbflowPolicy
 from ddbflow.sim.policy import Counts, Minute
+from ddbflow.sim.traffic import TrafficModel
 from ddbflow.world import CONFIG, WORLD, read_json, seed
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
@@ -124,18 +125,23 @@ def replay_minutes(
     start: datetime,
     bounds: tuple[int, int],
     config: dict[str, Any] | None = None,
+    traffic: TrafficModel | None = None,
 ) -> Replay:
     """The `ddbflow` policy (real machines, driven engine) fed by a minimal stand-alone loop: served =
-    min(demand, capacity), the rest throttled, no burst credit."""
+    min(demand, capacity), the rest throttled, no burst credit — or, given ``traffic``, the simulator's
+    traffic model with its burst credit."""
     policy = DdbflowPolicy(*bounds, config=config)
     policy.begin(start, capacity)
     capacities = []
     for index, wanted in enumerate(demand):
         at = start + timedelta(minutes=index)
         provisioned = policy.capacity_at(at)
-        served = min(wanted, provisioned)
-        throttled = (wanted - served) * 60
-        policy.observe(Minute(index, at, wanted, provisioned, served * 60, throttled, throttled))
+        if traffic is not None:
+            policy.observe(traffic.minute(index, at, wanted, provisioned))
+        else:
+            served = min(wanted, provisioned)
+            throttled = (wanted - served) * 60
+            policy.observe(Minute(index, at, wanted, provisioned, served * 60, throttled, throttled))
         capacities.append(provisioned)
     assert policy.engine is not None
     changes = [

@@ -29,7 +29,16 @@ from ddbflow.engine.schedules import rate_seconds
 from ddbflow.engine.template import Resolver, Template
 from ddbflow_lambda.core.alarms import alarm_kind, dimension_alarms, target_alarms
 from ddbflow_lambda.core.budget import decrease_allowed, decrease_wait
-from ddbflow_lambda.core.capacity import Plan, demand_window, measure_demand, plan_alongside, plan_increase
+from ddbflow_lambda.core.capacity import (
+    Credit,
+    Plan,
+    credit_window,
+    demand_window,
+    measure_demand,
+    plan_alongside,
+    plan_increase,
+    read_credit,
+)
 from ddbflow_lambda.core.config import Policy, resolve_policy, validate_config
 from ddbflow_lambda.core.cooldown import cooldown_state
 from ddbflow_lambda.core.decision import WAITED_KEY, check_again_at
@@ -433,10 +442,20 @@ class FastDdbflow:
         cooldown = cooldown_state(self.increased_at.get(dimension), policy.cooldown_seconds, self.now)
         if cooldown["active"]:
             yield datetime.fromisoformat(cooldown["until"].replace("Z", "+00:00"))
-        table = self._describe()
-        wait = decrease_wait(table["decreases_today"], self.part.last_decrease, self.now)
-        demand = self._demand(dimension, policy)
-        plan = plan_increase(int(table[dimension]), demand, policy, decrease_wait=wait)
+        waits = 0
+        while True:  # Wait While Credit Carries It loops back to Describe Table
+            table = self._describe()
+            wait = decrease_wait(table["decreases_today"], self.part.last_decrease, self.now)
+            demand = self._demand(dimension, policy)
+            current = int(table[dimension])
+            credit = self._credit(dimension, policy, current)
+            plan = plan_increase(
+                current, demand, policy, decrease_wait=wait, credit=credit, credit_waits=waits
+            )
+            if plan.action != "wait":
+                break
+            waits += 1
+            yield credit_window(self.now, None)[1] + ONE_MINUTE
         alongside = Plan("none", int(table[other]), int(table[other]), "", "")
         if plan.action == "increase":
             alongside = plan_alongside(
@@ -462,6 +481,13 @@ class FastDdbflow:
         start, end = demand_window(policy, self.now)
         consumed, throttled = self._metric_sums(dimension, period, start, end)
         return measure_demand(consumed, throttled, period, policy.throttled_request_units)
+
+    def _credit(self, dimension: Dimension, policy: Policy, capacity: int) -> Credit:
+        """Compute Capacity's burst credit: the last minutes' Sums since the target's last update."""
+        changes = [at for at in (self.part.last_increase, self.part.last_decrease) if at is not None]
+        start, end, first = credit_window(self.now, max(changes, default=None))
+        periods = self._metric_buckets(dimension, MINUTE, start, end)
+        return read_credit(periods, first, capacity, policy.throttled_request_units)
 
     def _scale_down(self, cause: str | None = None) -> Execution:
         """The scale-down child of one target: started by the schedule, or by a low alarm (``cause``).

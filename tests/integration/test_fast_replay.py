@@ -41,6 +41,19 @@ def spikes() -> Trace:
     return scaled("spikes", values, 1000.0)
 
 
+def small_spikes() -> Trace:
+    """A steady level with 1- to 4-minute spikes to 1.3-2.2 × it every 1 to 3 hours, which burst credit
+    carries or nearly does, and from the second day a level 1.4 × higher."""
+    minutes = round(DAYS * MINUTES_PER_DAY)
+    values = [0.4 + 0.004 * (m % 5) + (0.16 if m >= MINUTES_PER_DAY else 0.0) for m in range(minutes)]
+    at, spike = 120, 0
+    while at < minutes:
+        for m in range(at, min(minutes, at + 1 + spike % 4)):
+            values[m] *= 1.3 + (spike * 3 % 10) / 10
+        at, spike = at + 60 + (spike * 47) % 120, spike + 1
+    return scaled("small-spikes", values, 1000.0)
+
+
 def outages() -> Trace:
     """A daily cycle between a tenth and the peak, cut by outages (minutes of zero traffic: no datapoints)
     of 20 minutes to 3 hours, traffic returning at its level."""
@@ -84,8 +97,24 @@ def config(overrides: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("make", "overrides"),
-    [(nasa, {}), (worldcup, {}), (spikes, {}), (outages, {}), (steps, OTHER), (outages, OTHER)],
-    ids=["nasa", "worldcup98-dev", "spikes", "outages", "step-other-config", "outages-other-config"],
+    [
+        (nasa, {}),
+        (worldcup, {}),
+        (spikes, {}),
+        (small_spikes, {}),
+        (outages, {}),
+        (steps, OTHER),
+        (outages, OTHER),
+    ],
+    ids=[
+        "nasa",
+        "worldcup98-dev",
+        "spikes",
+        "small-spikes",
+        "outages",
+        "step-other-config",
+        "outages-other-config",
+    ],
 )
 def test_the_fast_evaluator_makes_the_real_replays_updates(make: Any, overrides: dict[str, Any]) -> None:
     trace = make()
@@ -100,3 +129,12 @@ def test_the_fast_evaluator_makes_the_real_replays_updates(make: Any, overrides:
         assert abs(fast_at - real_at) <= timedelta(minutes=1)
     assert fast.decreases == real.decreases
     assert fast.capacity_unit_hours == pytest.approx(real.capacity_unit_hours, rel=0.01)
+
+
+def test_the_small_spikes_trace_exercises_both_ends_of_the_wait_on_burst_credit() -> None:
+    # the parity above covers the Wait While Credit Carries It loop only if the trace takes it both ways
+    policy = FastDdbflow(run.DEFAULT_MIN_CAPACITY, run.DEFAULT_MAX_CAPACITY)
+    replay(small_spikes(), policy)
+    summaries = [summary for _, machine, summary in policy.decisions if machine == "scale-up"]
+    assert any("burst credit carried it" in summary for summary in summaries)
+    assert any("→" in summary and "burst credit" not in summary for summary in summaries)

@@ -64,10 +64,14 @@ def test_every_state_is_drawn_once_and_the_layout_is_sound(path: Path) -> None:
     _check(graph)
 
 
-def test_the_wait_until_active_and_wait_for_lease_loops_are_drawn_as_loops() -> None:
+def test_the_wait_until_active_wait_for_lease_and_credit_loops_are_drawn_as_loops() -> None:
     graph = layout(json.loads((MACHINES[0].parent / "scale_up.asl.json").read_text()))
     loops = {(e.transition.source, e.transition.target) for e in graph.edges if e.loop}
-    assert loops == {("Table Active?", "Wait For Table"), ("Wait Out Lease", "Take Lease")}
+    assert loops == {
+        ("Table Active?", "Wait For Table"),
+        ("Wait Out Lease", "Take Lease"),
+        ("Wait While Credit Carries It", "Describe Table"),
+    }
 
 
 def test_transitions_name_choices_default_next_and_catch() -> None:

@@ -1,14 +1,25 @@
-"""Compute Capacity: measure demand (consumed + throttled) over the alarm window, then plan the increase —
+"""Compute Capacity: measure demand (consumed + throttled) over the alarm window and the burst credit the
+last minutes banked, then plan the increase — or a minute's wait while the credit carries the excess —
 and the other dimension's too when it is above its target, so both go up in one UpdateTable."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ..aws import metric_sums, parse_time
+from ..aws import metric_periods, metric_sums, parse_time
 from ..core.budget import decrease_wait
-from ..core.capacity import Demand, Plan, demand_window, measure_demand, plan_alongside, plan_increase
+from ..core.capacity import (
+    Credit,
+    Demand,
+    Plan,
+    credit_window,
+    demand_window,
+    measure_demand,
+    plan_alongside,
+    plan_increase,
+    read_credit,
+)
 from ..core.config import Policy
 from ..core.target import Dimension, Target
 from ..observability import logger
@@ -24,8 +35,16 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     demand = _demand(target, dimension, policy, now)
     last_decrease = parse_time(table["last_decrease"]) if table.get("last_decrease") else None
     wait = decrease_wait(int(table.get("decreases_today", 0)), last_decrease, now)
+    current, from_alarm = int(table[dimension]), alarm["source"] != "manual"
+    credit = _credit(target, dimension, policy, table, current, now) if from_alarm else None
     plan = plan_increase(
-        int(table[dimension]), demand, policy, require_demand=alarm["source"] != "manual", decrease_wait=wait
+        current,
+        demand,
+        policy,
+        require_demand=from_alarm,
+        decrease_wait=wait,
+        credit=credit,
+        credit_waits=int(event.get("credit_waits", 0)),
     )
     alongside = Plan("none", int(table[other]), int(table[other]), other_policy.rule, "")
     if plan.action == "increase":
@@ -43,6 +62,10 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         "alongside": alongside.as_dict() | {"dimension": other} if alongside.action == "increase" else None,
         "dry_run": policy.dry_run,
         "deadline_seconds": policy.update_deadline_seconds,
+        # "wait": Wait While Credit Carries It ends at the next whole minute, when its datapoint exists
+        "check_again_at": f"{credit_window(now, None)[1] + timedelta(minutes=1):%Y-%m-%dT%H:%M:%SZ}"
+        if plan.action == "wait"
+        else None,
     }
 
 
@@ -50,3 +73,13 @@ def _demand(target: Target, dimension: Dimension, policy: Policy, now: datetime)
     start, end = demand_window(policy, now)
     consumed, throttled = metric_sums(target, dimension, policy.alarm_period_seconds, start, end)
     return measure_demand(consumed, throttled, policy.alarm_period_seconds, policy.throttled_request_units)
+
+
+def _credit(
+    target: Target, dimension: Dimension, policy: Policy, table: dict[str, Any], capacity: int, now: datetime
+) -> Credit:
+    changes = [parse_time(table[key]) for key in ("last_increase", "last_decrease") if table.get(key)]
+    start, end, first = credit_window(now, max(changes, default=None))
+    periods = metric_periods(target, dimension, 60, start, end)
+    by_minute = {int((at - start).total_seconds()) // 60: sums for at, sums in periods.items()}
+    return read_credit(by_minute, first, capacity, policy.throttled_request_units)
