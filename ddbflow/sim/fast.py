@@ -32,6 +32,7 @@ from ddbflow_lambda.core.budget import decrease_allowed, decrease_wait
 from ddbflow_lambda.core.capacity import (
     Credit,
     Plan,
+    credit_recheck_at,
     credit_window,
     demand_window,
     measure_demand,
@@ -455,7 +456,7 @@ class FastDdbflow:
             if plan.action != "wait":
                 break
             waits += 1
-            yield credit_window(self.now, None)[1] + ONE_MINUTE
+            yield credit_recheck_at(self.now)
         alongside = Plan("none", int(table[other]), int(table[other]), "", "")
         if plan.action == "increase":
             alongside = plan_alongside(

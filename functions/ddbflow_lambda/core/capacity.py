@@ -102,6 +102,12 @@ def read_credit(
     )
 
 
+def credit_recheck_at(now: datetime) -> datetime:
+    """When a raise that waits on burst credit judges again: the next whole minute, when the minute under
+    way has its datapoint."""
+    return now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
 def credit_wait(current: int, credit: Credit, waits: int) -> str:
     """Why a raise waits a minute (empty: it does not): the latest minute's excess over capacity refused
     nothing and the bank carries it a minute and CREDIT_MARGIN_MINUTES more. A short spike then ends
@@ -238,7 +244,9 @@ def plan_increase(
         limit = "max_capacity" if current >= policy.max_capacity else "policy"
         return Plan("none", current, current, policy.rule, f"{observed}; already at {limit} {current}")
     capped = f" (capped by max_capacity {policy.max_capacity})" if new < wanted else ""
-    return Plan("increase", current, new, policy.rule, f"{observed}; {policy.rule} rule → {new}{capped}")
+    waited = f" after {credit_waits} min on burst credit" if credit_waits else ""
+    why = f"{observed}; {policy.rule} rule → {new}{capped}{waited}"
+    return Plan("increase", current, new, policy.rule, why)
 
 
 def plan_alongside(

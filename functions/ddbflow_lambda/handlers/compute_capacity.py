@@ -2,7 +2,7 @@
 last minutes banked, then plan the increase — or a minute's wait while the credit carries the excess —
 and the other dimension's too when it is above its target, so both go up in one UpdateTable."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -13,6 +13,7 @@ from ..core.capacity import (
     Credit,
     Demand,
     Plan,
+    credit_recheck_at,
     credit_window,
     demand_window,
     measure_demand,
@@ -63,9 +64,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         "dry_run": policy.dry_run,
         "deadline_seconds": policy.update_deadline_seconds,
         # "wait": Wait While Credit Carries It ends at the next whole minute, when its datapoint exists
-        "check_again_at": f"{credit_window(now, None)[1] + timedelta(minutes=1):%Y-%m-%dT%H:%M:%SZ}"
-        if plan.action == "wait"
-        else None,
+        "check_again_at": f"{credit_recheck_at(now):%Y-%m-%dT%H:%M:%SZ}" if plan.action == "wait" else None,
     }
 
 
