@@ -100,6 +100,16 @@ def metric_periods(
     return {at: (sums["consumed"][at], sums["throttled"].get(at, 0.0)) for at in sorted(sums["consumed"])}
 
 
+def metric_minutes(
+    target: Target, dimension: Dimension, start: datetime, end: datetime
+) -> dict[int, tuple[float, float]]:
+    """``metric_periods`` in one-minute periods, by minute index from ``start`` (GetMetricData's periods
+    count from it in whole seconds; the oldest is minute 0)."""
+    first = start.replace(microsecond=0)
+    periods = metric_periods(target, dimension, 60, start, end)
+    return {max(0, int((at - first).total_seconds()) // 60): sums for at, sums in periods.items()}
+
+
 def load_config() -> dict[str, Any]:
     """The validated config document from the control table (stored as JSON text, see CONFIG_KEY)."""
     with named_aws_errors():

@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ..aws import metric_periods, metric_sums, parse_time
+from ..aws import metric_minutes, metric_sums, parse_time
 from ..core.budget import decrease_wait
 from ..core.capacity import (
     Credit,
@@ -79,6 +79,5 @@ def _credit(
 ) -> Credit:
     changes = [parse_time(table[key]) for key in ("last_increase", "last_decrease") if table.get(key)]
     start, end, first = credit_window(now, max(changes, default=None))
-    periods = metric_periods(target, dimension, 60, start, end)
-    by_minute = {int((at - start).total_seconds()) // 60: sums for at, sums in periods.items()}
-    return read_credit(by_minute, first, capacity, policy.throttled_request_units)
+    periods = metric_minutes(target, dimension, start, end)
+    return read_credit(periods, first, capacity, policy.throttled_request_units)

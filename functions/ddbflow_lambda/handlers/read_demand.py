@@ -8,9 +8,9 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ..aws import metric_periods, parse_time
+from ..aws import metric_minutes, parse_time
 from ..core.config import Policy
-from ..core.scale_down import MINUTE, YESTERDAY, Fading, dimension_policies, look_back_demand
+from ..core.scale_down import YESTERDAY, Fading, dimension_policies, look_back_demand
 from ..core.target import Dimension, Target
 from ..observability import logger
 
@@ -32,8 +32,4 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 def _look_back(
     target: Target, dimension: Dimension, policy: Policy, start: datetime, end: datetime
 ) -> tuple[float, Fading]:
-    periods = metric_periods(target, dimension, MINUTE, start, end)
-    # GetMetricData's periods count from the start in whole seconds; the oldest is minute 0
-    first = start.replace(microsecond=0)
-    by_minute = {max(0, int((at - first).total_seconds()) // MINUTE): sums for at, sums in periods.items()}
-    return look_back_demand(by_minute, policy)
+    return look_back_demand(metric_minutes(target, dimension, start, end), policy)
